@@ -1,1 +1,2 @@
 export * from './envelope.schema';
+export * from './order.schema';
