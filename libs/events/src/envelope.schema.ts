@@ -14,7 +14,15 @@ export const EventSourceSchema = z.enum([
 export type EventSource = z.infer<typeof EventSourceSchema>;
 
 /** The way a broker update reached us; `internal` for events we create ourselves. */
-export const ChannelSchema = z.enum(['postback', 'ticker', 'socket', 'polling', 'reconciliation', 'rest', 'internal']);
+export const ChannelSchema = z.enum([
+  'postback',
+  'ticker',
+  'socket',
+  'polling',
+  'reconciliation',
+  'rest',
+  'internal',
+]);
 export type Channel = z.infer<typeof ChannelSchema>;
 
 export const BrokerSchema = z.enum(['zerodha', 'jainam', 'paper']);
@@ -27,7 +35,9 @@ export type Broker = z.infer<typeof BrokerSchema>;
 export const EnvelopeSchema = z.object({
   /** Deterministic from the broker's content for broker updates, a ULID otherwise. */
   id: z.string().min(1).max(128),
-  type: z.string().regex(/^[a-z]+(\.[a-z][a-z-]*)+$/, 'event type must be domain.entity[.action] in lowercase'),
+  type: z
+    .string()
+    .regex(/^[a-z]+(\.[a-z][a-z-]*)+$/, 'event type must be domain.entity[.action] in lowercase'),
   version: z.number().int().positive(),
   /** When the source produced it (broker/exchange time where known), epoch ms. */
   ts: z.number().finite(),

@@ -30,6 +30,17 @@ export const ORDER_STATUS_RANK: Readonly<Record<OrderStatus, number>> = {
 
 export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['FILLED', 'CANCELLED', 'REJECTED']);
 
+export function isTerminalStatus(status: OrderStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+/**
+ * A modify or cancel the broker has accepted but not yet applied. Not a status of its own: the
+ * order keeps its rank (a cancel in flight can still end FILLED), see docs/events.md.
+ */
+export const InFlightSchema = z.enum(['modify', 'cancel']);
+export type InFlight = z.infer<typeof InFlightSchema>;
+
 export const ExchangeSchema = z.enum(['NSE', 'BSE', 'NFO', 'BFO', 'CDS', 'BCD', 'MCX']);
 export type Exchange = z.infer<typeof ExchangeSchema>;
 export const SideSchema = z.enum(['BUY', 'SELL']);
@@ -67,5 +78,7 @@ export const CanonicalOrderSchema = z.object({
   brokerTimestamp: z.number().nullable(),
   /** Exchange time of this state, epoch ms, null until at the exchange. */
   exchangeTimestamp: z.number().nullable(),
+  /** Set while a modify/cancel request is pending at the broker (Kite `MODIFY PENDING`, XTS `PendingCancel`, ...). */
+  inFlight: InFlightSchema.optional(),
 });
 export type CanonicalOrder = z.infer<typeof CanonicalOrderSchema>;
