@@ -1,0 +1,10 @@
+export * from './result';
+export * from './adapter.types';
+export * from './parsing/numeric';
+export * from './parsing/ist-time';
+export { parseJson } from './parsing/safe';
+export * from './kite/kite.schema';
+export * from './kite/kite-normalize';
+export * from './kite/kite-ticks';
+export * from './xts/xts.schema';
+export * from './xts/xts-normalize';
