@@ -1,0 +1,68 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startRedisServer, testPrefix, waitFor, type RedisServerHandle } from '@fillwire/testing';
+import { BusUnavailableError } from './bus-unavailable.error';
+import { EventConsumer } from './event-consumer';
+import { EventPublisher } from './event-publisher';
+import { testEnvelope } from './testing/test-envelope';
+
+describe('Redis outage (own redis-server with AOF, appendfsync always)', () => {
+  let server: RedisServerHandle;
+  let publisher: EventPublisher;
+  let consumer: EventConsumer;
+
+  beforeAll(async () => {
+    server = await startRedisServer({ aof: true, fsync: 'always' });
+  });
+  afterAll(() => server.stop());
+  afterEach(async () => {
+    await consumer?.close();
+    await publisher?.close();
+  });
+
+  it('loses nothing acknowledged across kill -9 and restart; publishes during the outage fail fast; consumers resume', async () => {
+    const prefix = testPrefix('outage');
+    const handled = new Set<string>();
+    publisher = new EventPublisher({ url: server.url, prefix, commandTimeoutMs: 500 });
+    consumer = new EventConsumer({
+      url: server.url,
+      prefix,
+      group: 'svc',
+      startId: '0',
+      claimIdleMs: 200,
+      claimIntervalMs: 100,
+      handler: async (e) => {
+        // Slow enough that the consumer is mid-stream when Redis dies.
+        await sleep(2);
+        handled.add(e.id);
+      },
+    });
+    await publisher.connect();
+    await consumer.start();
+
+    const acknowledged: string[] = [];
+    const publishBatch = async (from: number, n: number) => {
+      const batch = Array.from({ length: n }, (_, i) => testEnvelope(from + i));
+      await publisher.publishMany(batch);
+      acknowledged.push(...batch.map((e) => e.id));
+    };
+    await publishBatch(0, 300);
+    await server.kill();
+    expect(handled.size).toBeLessThan(300);
+
+    const started = Date.now();
+    await expect(publisher.publish(testEnvelope('during-outage'))).rejects.toBeInstanceOf(BusUnavailableError);
+    await expect(publisher.publishMany([testEnvelope('during-outage-2')])).rejects.toThrow(/event bus: could not publish/);
+    // Fail fast: the caller learns at once instead of waiting for Redis to come back.
+    expect(Date.now() - started).toBeLessThan(1000);
+
+    await server.restart();
+    await publisher.connect(10_000);
+    await publishBatch(300, 300);
+
+    await waitFor(() => acknowledged.every((id) => handled.has(id)), {
+      timeoutMs: 20_000,
+      what: 'every acknowledged event handled after the restart',
+    });
+    expect(handled.has('evt-during-outage')).toBe(false);
+  });
+});
