@@ -45,6 +45,11 @@ export interface SimInstrument {
   /** Starting price for the seeded walk. */
   basePrice: number;
   kind: 'equity' | 'index-option' | 'index';
+  /** Options only: underlying name ("NIFTY"), strike, CE/PE and expiry date (yyyy-mm-dd). */
+  underlying?: string;
+  strike?: number;
+  optionType?: 'CE' | 'PE';
+  expiry?: string;
 }
 
 export interface SimOrderRequest {
@@ -106,6 +111,11 @@ export interface SimOrderSnapshot {
   at: Date;
   /** Exchange update time, null until at exchange. */
   exchangeAt: Date | null;
+  /**
+   * Time of the last place or modify request (Kite `order_timestamp`, which moves on modify as in
+   * the order_info fixture). Always set by the engine.
+   */
+  orderTimestamp?: Date;
 }
 
 export interface SimOrder extends SimOrderSnapshot {
