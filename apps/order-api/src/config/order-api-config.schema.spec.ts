@@ -1,0 +1,88 @@
+import { ConfigError, loadConfig } from '@fillwire/config';
+import { OrderApiConfigSchema } from './order-api-config.schema';
+
+const load = (env: Record<string, string>) => loadConfig('order-api', OrderApiConfigSchema, env);
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    load(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('OrderApiConfigSchema', () => {
+  it('defaults to port 3000, demo mode against the simulators, event-driven orders for everyone', () => {
+    expect(load({})).toEqual({
+      REDIS_URL: 'redis://127.0.0.1:6390',
+      FILLWIRE_PREFIX: 'fillwire',
+      FILLWIRE_DEMO: true,
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: 3000,
+      KITE_API_KEY: 'kite-demo',
+      KITE_API_SECRET: 'demo-secret',
+      KITE_ROOT_URL: 'http://127.0.0.1:3100',
+      KITE_WS_URL: 'ws://127.0.0.1:3100',
+      XTS_BASE_URL: 'http://127.0.0.1:3101',
+      XTS_APP_KEY: 'xts-demo',
+      XTS_SECRET_KEY: 'demo-secret',
+      XTS_SOURCE: 'WEBAPI',
+      USE_EVENT_DRIVEN_ORDERS: true,
+      EVENT_DRIVEN_ROLLOUT_PERCENT: 100,
+    });
+  });
+
+  it('takes overrides', () => {
+    expect(
+      load({
+        PORT: '8080',
+        USE_EVENT_DRIVEN_ORDERS: 'false',
+        EVENT_DRIVEN_ROLLOUT_PERCENT: '25',
+        FILLWIRE_DEMO_API_KEY: 'k'.repeat(32),
+      }),
+    ).toMatchObject({
+      PORT: 8080,
+      USE_EVENT_DRIVEN_ORDERS: false,
+      EVENT_DRIVEN_ROLLOUT_PERCENT: 25,
+      FILLWIRE_DEMO_API_KEY: 'k'.repeat(32),
+    });
+  });
+
+  it('outside demo mode talks to the real brokers and requires every secret', () => {
+    const live = problems({ FILLWIRE_DEMO: '0', XTS_BASE_URL: 'https://xts.example.com' });
+    expect(live.map((p) => p.split(':')[0]).sort()).toEqual([
+      'KITE_API_KEY',
+      'KITE_API_SECRET',
+      'XTS_APP_KEY',
+      'XTS_SECRET_KEY',
+    ]);
+    expect(
+      load({
+        FILLWIRE_DEMO: '0',
+        KITE_API_KEY: 'a',
+        KITE_API_SECRET: 'b',
+        XTS_APP_KEY: 'c',
+        XTS_SECRET_KEY: 'd',
+        XTS_BASE_URL: 'https://xts.example.com',
+      }),
+    ).toMatchObject({ KITE_ROOT_URL: 'https://api.kite.trade', KITE_WS_URL: 'wss://ws.kite.trade' });
+  });
+
+  it('lists every problem at once', () => {
+    const found = problems({
+      PORT: 'abc',
+      REDIS_URL: 'http://x',
+      EVENT_DRIVEN_ROLLOUT_PERCENT: '101',
+      FILLWIRE_DEMO_API_KEY: 'short',
+    });
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual([
+      'EVENT_DRIVEN_ROLLOUT_PERCENT',
+      'FILLWIRE_DEMO_API_KEY',
+      'PORT',
+      'REDIS_URL',
+    ]);
+  });
+});

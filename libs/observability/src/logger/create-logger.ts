@@ -1,0 +1,72 @@
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { REDACTED, isSecretKey, redactSecrets } from './redact';
+
+export interface CreateLoggerOptions {
+  service: string;
+  level?: string;
+  /** Values to scrub from message strings wherever they appear (the config's secret values). */
+  secrets?: readonly string[];
+  destination?: DestinationStream;
+}
+
+/** Header paths pino removes at serialization time, in case something logs a raw request. */
+const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["x-kite-checksum"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+];
+
+/** The secret-named string values of a config object (e.g. KITE_API_SECRET), for scrubbing. */
+export function secretValues(config: object): string[] {
+  return Object.entries(config)
+    .filter(([key, value]) => isSecretKey(key) && typeof value === 'string' && value.length >= 6)
+    .map(([, value]) => value as string);
+}
+
+function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+/**
+ * The one pino logger of a service: JSON lines to stdout, `service` on every line, secrets redacted
+ * by field name (any depth, plain objects) and by value (message strings).
+ */
+export function createLogger(options: CreateLoggerOptions): Logger {
+  const secrets = [...new Set(options.secrets ?? [])].sort((a, b) => b.length - a.length);
+  const pinoOptions: LoggerOptions = {
+    level: options.level ?? 'info',
+    base: { service: options.service, pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    serializers: {
+      // Error messages from HTTP clients can carry a key in a URL; scrub them like messages.
+      err: (err: Error) => {
+        const out = pino.stdSerializers.err(err);
+        if (secrets.length === 0) return out;
+        return { ...out, message: scrub(out.message, secrets), stack: scrub(out.stack, secrets) };
+      },
+    },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => redactSecrets(object),
+    },
+    hooks: {
+      logMethod(args, method) {
+        if (secrets.length > 0) {
+          for (let i = 0; i < args.length; i++) {
+            const arg: unknown = args[i];
+            if (typeof arg === 'string') args[i] = scrub(arg, secrets);
+          }
+        }
+        method.apply(this, args);
+      },
+    },
+  };
+  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+}
