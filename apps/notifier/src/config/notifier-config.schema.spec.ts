@@ -1,0 +1,55 @@
+import { ConfigError, loadConfig } from '@fillwire/config';
+import { NotifierConfigSchema } from './notifier-config.schema';
+
+const load = (env: Record<string, string>) => loadConfig('notifier', NotifierConfigSchema, env);
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    load(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('NotifierConfigSchema', () => {
+  it('defaults to port 3001 and WebSocket delivery only', () => {
+    expect(load({})).toMatchObject({
+      PORT: 3001,
+      ORDER_EVENT_MODE: 'websocket',
+      KAFKA_BROKERS: [],
+      KAFKA_ORDER_EVENTS_TOPIC: 'fillwire.order-events',
+    });
+  });
+
+  it('accepts socketio as the seeds’ name for websocket', () => {
+    expect(load({ ORDER_EVENT_MODE: 'socketio' }).ORDER_EVENT_MODE).toBe('websocket');
+  });
+
+  it('kafka and both need brokers, and say so by name', () => {
+    for (const mode of ['kafka', 'both']) {
+      const found = problems({ ORDER_EVENT_MODE: mode });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/^KAFKA_BROKERS: is required when ORDER_EVENT_MODE is kafka or both/);
+    }
+    expect(
+      load({ ORDER_EVENT_MODE: 'both', KAFKA_BROKERS: 'k1:9092, k2:9092', KAFKA_ORDER_EVENTS_TOPIC: 'esb' }),
+    ).toMatchObject({
+      ORDER_EVENT_MODE: 'both',
+      KAFKA_BROKERS: ['k1:9092', 'k2:9092'],
+      KAFKA_ORDER_EVENTS_TOPIC: 'esb',
+    });
+  });
+
+  it('lists the kafka rule together with other problems', () => {
+    const found = problems({ ORDER_EVENT_MODE: 'kafka', PORT: 'abc', REDIS_URL: 'http://x' });
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['KAFKA_BROKERS', 'PORT', 'REDIS_URL']);
+  });
+
+  it('rejects an unknown mode', () => {
+    expect(problems({ ORDER_EVENT_MODE: 'carrier-pigeon' })).toEqual([
+      'ORDER_EVENT_MODE: expected websocket, socketio, kafka or both',
+    ]);
+  });
+});

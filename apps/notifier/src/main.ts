@@ -1,0 +1,5 @@
+import { bootService } from '@fillwire/observability';
+import { AppModule } from './app.module';
+import { NotifierConfigSchema } from './config/notifier-config.schema';
+
+void bootService(AppModule, { name: 'notifier', configSchema: NotifierConfigSchema });

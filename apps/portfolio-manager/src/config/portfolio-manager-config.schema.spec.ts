@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig } from '@fillwire/config';
+import { PortfolioManagerConfigSchema } from './portfolio-manager-config.schema';
+
+const load = (env: Record<string, string>) =>
+  loadConfig('portfolio-manager', PortfolioManagerConfigSchema, env);
+
+describe('PortfolioManagerConfigSchema', () => {
+  it('defaults to port 3004 and reconciliation every 60 s', () => {
+    expect(load({})).toMatchObject({
+      PORT: 3004,
+      RECONCILE_INTERVAL: 60_000,
+      REDIS_URL: 'redis://127.0.0.1:6390',
+    });
+    expect(load({ PORT: '4004', RECONCILE_INTERVAL: '5m' })).toMatchObject({
+      PORT: 4004,
+      RECONCILE_INTERVAL: 300_000,
+    });
+  });
+
+  it('lists every problem at once', () => {
+    let error: unknown;
+    try {
+      load({ PORT: 'abc', REDIS_URL: 'http://x', RECONCILE_INTERVAL: '10ms', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'LOG_LEVEL',
+      'PORT',
+      'RECONCILE_INTERVAL',
+      'REDIS_URL',
+    ]);
+  });
+});
