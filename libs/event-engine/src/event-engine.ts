@@ -29,32 +29,45 @@ const GENERAL = '*';
 const PRIORITY_CACHE_LIMIT = 1024;
 const noopLogger: EngineLogger = { warn: () => undefined, error: () => undefined };
 
-/** One handler registered for one type (or as general): its counters and, when async, its backlog. */
+/**
+ * One handler function's turn-taking: while an async call of it is in flight, every event for it (under
+ * any type it is registered for, or as general) waits here, so it sees events one at a time in dispatch
+ * order. Sync handlers never touch the backlog.
+ */
+class Mailbox {
+  busy = false;
+  /** Counted in the engine's `pausedBy` while the backlog is at its limit. */
+  overLimit = false;
+  current: EngineEvent | undefined = undefined;
+  currentSub: Subscription | undefined = undefined;
+  startedAt = 0;
+  refs = 0;
+  // Two parallel rings rather than one of pairs: no allocation per waiting event.
+  readonly events = new RingQueue<EngineEvent>();
+  readonly subs = new RingQueue<Subscription>();
+  // Bound once so an async call costs no closure per event.
+  readonly onFulfilled: () => void;
+  readonly onRejected: (error: unknown) => void;
+
+  constructor(settle: (mailbox: Mailbox, failed: boolean, error: unknown) => void) {
+    this.onFulfilled = () => settle(this, false, undefined);
+    this.onRejected = (error: unknown) => settle(this, true, error);
+  }
+}
+
+/** One handler registered for one type (or as general), with its counters. */
 class Subscription {
   calls = 0;
   timedCalls = 0;
   failures = 0;
   totalMs = 0;
   maxMs = 0;
-  /** An async call is in flight; events for this handler wait in `backlog` until it settles. */
-  busy = false;
-  /** Counted in the engine's `pausedBy` while the backlog is at its limit. */
-  overLimit = false;
-  current: EngineEvent | undefined = undefined;
-  startedAt = 0;
-  backlog: RingQueue<EngineEvent> | undefined = undefined;
-  // Bound once so an async call costs no closure per event.
-  readonly onFulfilled: () => void;
-  readonly onRejected: (error: unknown) => void;
 
   constructor(
     readonly type: string,
     readonly fn: AnyHandler,
-    settle: (sub: Subscription, failed: boolean, error: unknown) => void,
-  ) {
-    this.onFulfilled = () => settle(this, false, undefined);
-    this.onRejected = (error: unknown) => settle(this, true, error);
-  }
+    readonly mailbox: Mailbox,
+  ) {}
 
   get name(): string {
     return this.fn.name || 'anonymous';
@@ -86,6 +99,7 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
   // Copy-on-write arrays: a handler that (un)registers mid-dispatch does not disturb the loop over them.
   private readonly typed = new Map<string, Subscription[]>();
   private general: Subscription[] = [];
+  private readonly mailboxes = new Map<AnyHandler, Mailbox>();
   private middlewares: AnyMiddleware[] = [];
   // History is a plain overwrite-oldest circle: one store per event on the hot path.
   private readonly historyBuf: (EngineEvent | undefined)[];
@@ -98,7 +112,7 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
   private generation = 0;
   private scheduled = false;
   private dispatching = false;
-  /** Subscriptions whose backlog is full; dispatch waits while any exist. */
+  /** Mailboxes whose backlog is full; dispatch waits while any exist. */
   private pausedBy = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -112,8 +126,8 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
   private size = 0;
   private idleWaiters: (() => void)[] = [];
   private settledWaiters: (() => void)[] = [];
-  private readonly settleBound = (sub: Subscription, failed: boolean, error: unknown): void =>
-    this.settle(sub, failed, error);
+  private readonly settleBound = (mailbox: Mailbox, failed: boolean, error: unknown): void =>
+    this.settle(mailbox, failed, error);
   private readonly runBatchBound = (): void => this.runBatch();
   private readonly onTimerBound = (): void => this.onTimer();
 
@@ -199,7 +213,7 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
     const list = this.typed.get(type) ?? [];
     const fn = handler as unknown as AnyHandler;
     if (list.some((sub) => sub.fn === fn)) return;
-    this.typed.set(type, [...list, new Subscription(type, fn, this.settleBound)]);
+    this.typed.set(type, [...list, this.subscribe(type, fn)]);
   }
 
   unregister<K extends keyof EngineEventMap<M> & string>(
@@ -208,7 +222,10 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
   ): void {
     const list = this.typed.get(type);
     if (list === undefined) return;
-    const rest = list.filter((sub) => sub.fn !== (handler as unknown as AnyHandler));
+    const fn = handler as unknown as AnyHandler;
+    if (!list.some((sub) => sub.fn === fn)) return;
+    this.unsubscribe(fn);
+    const rest = list.filter((sub) => sub.fn !== fn);
     if (rest.length === 0) this.typed.delete(type);
     else this.typed.set(type, rest);
   }
@@ -217,11 +234,14 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
   registerGeneral(handler: Handler<EventOf<EngineEventMap<M>>>): void {
     const fn = handler as unknown as AnyHandler;
     if (this.general.some((sub) => sub.fn === fn)) return;
-    this.general = [...this.general, new Subscription(GENERAL, fn, this.settleBound)];
+    this.general = [...this.general, this.subscribe(GENERAL, fn)];
   }
 
   unregisterGeneral(handler: Handler<EventOf<EngineEventMap<M>>>): void {
-    this.general = this.general.filter((sub) => sub.fn !== (handler as unknown as AnyHandler));
+    const fn = handler as unknown as AnyHandler;
+    if (!this.general.some((sub) => sub.fn === fn)) return;
+    this.unsubscribe(fn);
+    this.general = this.general.filter((sub) => sub.fn !== fn);
   }
 
   /** Adds a middleware at the end of the chain. */
@@ -421,18 +441,35 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
     return event;
   }
 
+  private subscribe(type: string, fn: AnyHandler): Subscription {
+    let mailbox = this.mailboxes.get(fn);
+    if (mailbox === undefined) {
+      mailbox = new Mailbox(this.settleBound);
+      this.mailboxes.set(fn, mailbox);
+    }
+    mailbox.refs++;
+    return new Subscription(type, fn, mailbox);
+  }
+
+  /** A mailbox still busy lives on through its promise callbacks until it has settled its backlog. */
+  private unsubscribe(fn: AnyHandler): void {
+    const mailbox = this.mailboxes.get(fn);
+    if (mailbox !== undefined && --mailbox.refs === 0) this.mailboxes.delete(fn);
+  }
+
   private deliver(sub: Subscription, event: EngineEvent): void {
-    if (!sub.busy) {
+    const mailbox = sub.mailbox;
+    if (!mailbox.busy) {
       this.call(sub, event);
       return;
     }
-    const backlog = (sub.backlog ??= new RingQueue<EngineEvent>());
-    backlog.push(event);
-    if (!sub.overLimit && backlog.length >= this.maxHandlerBacklog) {
-      sub.overLimit = true;
+    mailbox.events.push(event);
+    mailbox.subs.push(sub);
+    if (!mailbox.overLimit && mailbox.events.length >= this.maxHandlerBacklog) {
+      mailbox.overLimit = true;
       this.pausedBy++;
       this.logger.warn(
-        { handler: sub.name, type: sub.type, backlog: backlog.length },
+        { handler: sub.name, backlog: mailbox.events.length },
         'async handler backlog full; event dispatch paused',
       );
     }
@@ -451,11 +488,13 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
     }
     if (result !== undefined && isThenable(result)) {
       // Async calls are always timed, call to settle: the promise already costs more than the clock.
-      sub.busy = true;
-      sub.current = event;
-      sub.startedAt = this.timing ? this.clock : performance.now();
+      const mailbox = sub.mailbox;
+      mailbox.busy = true;
+      mailbox.current = event;
+      mailbox.currentSub = sub;
+      mailbox.startedAt = this.timing ? this.clock : performance.now();
       this.inFlight++;
-      result.then(sub.onFulfilled, sub.onRejected);
+      result.then(mailbox.onFulfilled, mailbox.onRejected);
       if (this.timing) this.clock = performance.now();
       return;
     }
@@ -477,26 +516,25 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
     if (ms > this.handlerMaxMs) this.handlerMaxMs = ms;
   }
 
-  private settle(sub: Subscription, failed: boolean, error: unknown): void {
-    const event = sub.current as EngineEvent;
-    this.addTime(sub, performance.now() - sub.startedAt);
-    sub.current = undefined;
-    sub.busy = false;
+  private settle(mailbox: Mailbox, failed: boolean, error: unknown): void {
+    const event = mailbox.current as EngineEvent;
+    const sub = mailbox.currentSub as Subscription;
+    this.addTime(sub, performance.now() - mailbox.startedAt);
+    mailbox.current = undefined;
+    mailbox.currentSub = undefined;
+    mailbox.busy = false;
     this.inFlight--;
     if (failed) this.fail(sub, event, error);
-    // Per-registration order: the next waiting event goes to this handler only now.
-    const backlog = sub.backlog;
-    if (backlog !== undefined) {
-      while (!sub.busy && backlog.length > 0) {
-        this.timing = true;
-        this.clock = performance.now();
-        this.call(sub, backlog.shift() as EngineEvent);
-      }
-      if (sub.overLimit && backlog.length <= this.maxHandlerBacklog >> 1) {
-        sub.overLimit = false;
-        this.pausedBy--;
-        if (this.pausedBy === 0 && this.running && !this.dispatching) this.schedule();
-      }
+    // The next waiting event goes to this handler only now: one at a time, in dispatch order.
+    while (!mailbox.busy && mailbox.events.length > 0) {
+      this.timing = true;
+      this.clock = performance.now();
+      this.call(mailbox.subs.shift() as Subscription, mailbox.events.shift() as EngineEvent);
+    }
+    if (mailbox.overLimit && mailbox.events.length <= this.maxHandlerBacklog >> 1) {
+      mailbox.overLimit = false;
+      this.pausedBy--;
+      if (this.pausedBy === 0 && this.running && !this.dispatching) this.schedule();
     }
     this.checkWaiters();
   }
@@ -564,7 +602,7 @@ function handlerStats(sub: Subscription): HandlerStats {
     calls: sub.calls,
     timedCalls: sub.timedCalls,
     failures: sub.failures,
-    backlog: sub.backlog?.length ?? 0,
+    backlog: sub.mailbox.events.length,
     totalMs: sub.totalMs,
     maxMs: sub.maxMs,
   };

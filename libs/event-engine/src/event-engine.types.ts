@@ -31,8 +31,8 @@ export type EngineEventMap<M> = Omit<M, typeof TIMER> & { [TIMER]: TimerEvent };
 export type EventOf<M> = M[keyof M];
 
 /**
- * A handler may be sync or async. Sync handlers run inline; an async one is awaited before it gets its
- * next event (see README: ordering per registration).
+ * A handler may be sync or async. Sync handlers run inline; an async one is awaited before the same
+ * function gets its next event, whatever type that is (see README).
  */
 export type Handler<E> = (event: E) => void | Promise<void>;
 
@@ -62,7 +62,7 @@ export interface EventEngineOptions {
   batchSize?: number;
   /** Time budget per macrotask before yielding to I/O, in ms. Default 5. */
   batchBudgetMs?: number;
-  /** Events waiting for one busy async handler before the engine pauses dispatch. Default 10,000. */
+  /** Events waiting for one busy async handler function before the engine pauses dispatch. Default 10,000. */
   maxHandlerBacklog?: number;
   /** Last events kept for `history()`; 0 keeps none. Default 1,000. */
   historySize?: number;
@@ -96,7 +96,7 @@ export interface HandlerStats {
   /** Calls whose duration is in totalMs/maxMs (see `handlerTiming`). */
   readonly timedCalls: number;
   readonly failures: number;
-  /** Events waiting for this (async) handler to finish its current one. */
+  /** Events waiting for this (async) handler function to finish its current one. */
   readonly backlog: number;
   readonly totalMs: number;
   readonly maxMs: number;
