@@ -15,6 +15,7 @@ function istWallClock(
   fraction = '',
 ): number {
   const ms = Number((fraction + '000').slice(0, 3));
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return Number.NaN;
   return Date.UTC(y, mo - 1, d, h, mi, s, ms) - IST_OFFSET_MS;
 }
 

@@ -35,9 +35,10 @@ export type Broker = z.infer<typeof BrokerSchema>;
 export const EnvelopeSchema = z.object({
   /** Deterministic from the broker's content for broker updates, a ULID otherwise. */
   id: z.string().min(1).max(128),
+  // `timer` (vn.py's in-process event) is the one name without a domain.
   type: z
     .string()
-    .regex(/^[a-z]+(\.[a-z][a-z-]*)+$/, 'event type must be domain.entity[.action] in lowercase'),
+    .regex(/^[a-z]+(\.[a-z][a-z-]*)*$/, 'event type must be domain.entity[.action] in lowercase'),
   version: z.number().int().positive(),
   /** When the source produced it (broker/exchange time where known), epoch ms. */
   ts: z.number().finite(),

@@ -37,12 +37,12 @@ export function brokerSecond(brokerTimestamp: number | null): number | null {
  * The canonical text of one broker state of an order (recipe in docs/events.md). It holds only
  * fields every channel reports identically for the same update, so postback, ticker and polling
  * copies agree; checksum, app_id, receipt time, channel and raw status spelling (`UPDATE` vs
- * `OPEN`) stay out. An unknown status is kept raw so two unknown states do not collide.
+ * `OPEN`) stay out. An unknown status adds the raw label so two unknown states do not collide.
  */
 export function orderStateFingerprint(order: OrderStateFields): string {
   const status = isKnownBrokerStatus(order.broker, order.brokerStatus)
     ? order.status
-    : `?${order.brokerStatus.trim()}`;
+    : `${order.status}?${order.brokerStatus.trim()}`;
   return JSON.stringify([
     order.broker,
     order.accountId,

@@ -10,3 +10,5 @@ export * from './event-id';
 export * from './status-mapping';
 export * from './order-merge';
 export * from './broker-time';
+export * from './openalgo';
+export * from './event-samples';
