@@ -1,0 +1,119 @@
+import { freePort, startRedisServer, testPrefix, testRedisUrl, waitFor } from '@fillwire/testing';
+import { NodeProcess, cleanEnv } from './node-process';
+
+// Every service boots the same way (bootService); this suite boots all five as real processes,
+// in parallel, against the run's Redis.
+const APPS = ['order-api', 'notifier', 'zerodha-postback', 'jainam-gateway', 'portfolio-manager'] as const;
+const BOOT_MS = 45_000;
+const EXIT_MS = 5_000;
+
+// Per-project testTimeout is not applied by Jest's multi-project config; set it here.
+jest.setTimeout(90_000);
+
+const running: NodeProcess[] = [];
+
+function startApp(app: string, env: Record<string, string>): NodeProcess {
+  const proc = NodeProcess.ts(
+    `apps/${app}/src/main.ts`,
+    cleanEnv({ HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }),
+  );
+  running.push(proc);
+  return proc;
+}
+
+async function get(url: string): Promise<{ status: number; type: string; body: string }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+}
+
+afterAll(async () => {
+  await Promise.all(running.map((p) => p.kill()));
+});
+
+describe('the five services as processes', () => {
+  it('boot, serve /health, /ready and /metrics, log JSON, and exit 0 on SIGTERM', async () => {
+    const redisUrl = await testRedisUrl();
+    await Promise.all(
+      APPS.map(async (app) => {
+        const port = await freePort();
+        const proc = startApp(app, {
+          PORT: String(port),
+          REDIS_URL: redisUrl,
+          FILLWIRE_PREFIX: testPrefix(app),
+        });
+        await proc.waitForLine(/listening on/, BOOT_MS);
+        const base = `http://127.0.0.1:${port}`;
+
+        await expect(get(`${base}/health`)).resolves.toMatchObject({ status: 200, body: '{"status":"ok"}' });
+        const ready = await waitFor(
+          async () => {
+            const res = await get(`${base}/ready`);
+            return res.status === 200 ? res : undefined;
+          },
+          { timeoutMs: 10_000, what: `${app} /ready` },
+        );
+        expect(JSON.parse(ready.body)).toMatchObject({ status: 'ok', checks: { redis: { ok: true } } });
+        const metrics = await get(`${base}/metrics`);
+        expect(metrics.status).toBe(200);
+        expect(metrics.type).toMatch(/^text\/plain/);
+        expect(metrics.body).toContain(`process_cpu_user_seconds_total{service="${app}"}`);
+        expect(metrics.body).toContain('# TYPE fillwire_http_request_duration_seconds histogram');
+
+        proc.signal('SIGTERM');
+        await expect(proc.waitExit(EXIT_MS)).resolves.toEqual({ code: 0, signal: null });
+        const logs = proc.stdout.map(
+          (line) => JSON.parse(line) as { service: string; level: string; msg: string },
+        );
+        expect(logs.every((l) => l.service === app && typeof l.level === 'string')).toBe(true);
+        expect(logs.map((l) => l.msg)).toEqual(
+          expect.arrayContaining(['Redis connected', 'Redis connection closed']),
+        );
+        expect(proc.stderr).toEqual([]);
+      }),
+    );
+  });
+
+  it('refuse to start on a bad environment, listing every problem, exit code 1', async () => {
+    await Promise.all(
+      APPS.map(async (app) => {
+        const proc = startApp(app, { PORT: 'abc', REDIS_URL: 'http://x' });
+        const exit = await proc.waitExit(BOOT_MS);
+        expect(exit).toEqual({ code: 1, signal: null });
+        const err = proc.stderr.join('\n');
+        expect(err).toContain(`${app}: invalid configuration`);
+        expect(err).toMatch(/PORT: expected an integer/);
+        expect(err).toMatch(/REDIS_URL: expected a URL/);
+        expect(proc.stdout.join('\n')).not.toContain('Nest application');
+      }),
+    );
+  });
+
+  it('stay alive without Redis: /health 200, /ready 503 naming redis, ready when it comes back', async () => {
+    const redisPort = await freePort();
+    const port = await freePort();
+    const proc = startApp('portfolio-manager', {
+      PORT: String(port),
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      FILLWIRE_PREFIX: testPrefix('pm'),
+    });
+    await proc.waitForLine(/listening on/, BOOT_MS);
+    const base = `http://127.0.0.1:${port}`;
+    await expect(get(`${base}/health`)).resolves.toMatchObject({ status: 200 });
+    const notReady = await get(`${base}/ready`);
+    expect(notReady.status).toBe(503);
+    expect(JSON.parse(notReady.body)).toMatchObject({ status: 'unavailable', failing: ['redis'] });
+
+    const redis = await startRedisServer({ port: redisPort });
+    try {
+      await waitFor(async () => (await get(`${base}/ready`)).status === 200, {
+        timeoutMs: 10_000,
+        what: 'ready after Redis returns',
+      });
+    } finally {
+      await redis.stop();
+    }
+    // Redis gone again: shutdown must not wait for it.
+    proc.signal('SIGTERM');
+    await expect(proc.waitExit(EXIT_MS)).resolves.toEqual({ code: 0, signal: null });
+  });
+});
