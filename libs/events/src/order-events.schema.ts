@@ -66,7 +66,7 @@ export type OrderPlaced = z.infer<typeof OrderPlacedSchema>;
 
 export const OrderUpdatedSchema = z.object({
   order: CanonicalOrderSchema.describe(
-    'the order state this broker update describes, in/flight flag included',
+    'the order state this broker update describes, in-flight flag included',
   ),
   statusKnown: z
     .boolean()
