@@ -81,6 +81,11 @@ describe('mapKiteStatus', () => {
     expect(mapKiteStatus('CANCELLED AMO', unfilled)).toEqual({ status: 'PENDING', known: false });
     expect(mapKiteStatus('SOMETHING NEW', partly)).toEqual({ status: 'PARTIALLY_FILLED', known: false });
     expect(mapKiteStatus('', unfilled)).toEqual({ status: 'PENDING', known: false });
+    expect(mapKiteStatus(null, unfilled)).toEqual({ status: 'PENDING', known: false });
+    expect(mapXtsStatus(undefined, { cumulativeQuantity: 3, orderQuantity: 5 })).toEqual({
+      status: 'PARTIALLY_FILLED',
+      known: false,
+    });
   });
 });
 

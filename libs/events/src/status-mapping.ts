@@ -142,8 +142,15 @@ export const XTS_STATUS_TABLE: readonly StatusTableRow[] = [
   },
 ];
 
-const normalizeKite = (status: string): string => status.trim().replace(/\s+/g, ' ').toUpperCase();
-const normalizeXts = (status: string): string => status.replace(/[\s_-]+/g, '').toLowerCase();
+const normalizeKite = (status: string | null | undefined): string =>
+  String(status ?? '')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toUpperCase();
+const normalizeXts = (status: string | null | undefined): string =>
+  String(status ?? '')
+    .replace(/[\s_-]+/g, '')
+    .toLowerCase();
 
 const KITE_INDEX = new Map(KITE_STATUS_TABLE.map((row) => [normalizeKite(row.brokerStatus), row]));
 const XTS_INDEX = new Map<string, StatusTableRow>();
@@ -178,8 +185,8 @@ export interface KiteStatusContext {
   quantity: number;
 }
 
-/** Kite `status` (order book, history, postback or ticker) → canonical status. */
-export function mapKiteStatus(status: string, ctx: KiteStatusContext): StatusMapping {
+/** Kite `status` (order book, history, postback or ticker) → canonical status. A missing status is unknown. */
+export function mapKiteStatus(status: string | null | undefined, ctx: KiteStatusContext): StatusMapping {
   return fromRow(KITE_INDEX.get(normalizeKite(status)), ctx.filledQuantity);
 }
 
@@ -189,7 +196,10 @@ export interface XtsStatusContext {
 }
 
 /** XTS `OrderStatus` (string in any casing/spacing, or its numeric FIX code) → canonical status. */
-export function mapXtsStatus(status: string | number, ctx: XtsStatusContext): StatusMapping {
+export function mapXtsStatus(
+  status: string | number | null | undefined,
+  ctx: XtsStatusContext,
+): StatusMapping {
   const key = typeof status === 'number' ? String(status) : normalizeXts(status);
   return fromRow(XTS_INDEX.get(key), ctx.cumulativeQuantity);
 }
