@@ -1,7 +1,6 @@
 import { EngineOverloadedError } from './engine-overloaded-error';
 import { EventEngine } from './event-engine';
 import type { EngineEvent, EngineLogger, EventMapOf, TimerEvent } from './event-engine.types';
-import { defaultPriorityOf } from './priority-resolver';
 
 const ev = (type: string, data: unknown = null): EngineEvent => ({ type, data });
 
@@ -311,20 +310,6 @@ describe('EventEngine', () => {
       await custom.idle();
       expect(seen).toEqual(['urgent:2', 'order.updated:1']);
       await custom.stop();
-    });
-
-    it.each([
-      ['order.updated', 'critical'],
-      ['order.placed', 'critical'],
-      ['order.rejected', 'critical'],
-      ['trade.executed', 'critical'],
-      ['position.updated', 'normal'],
-      ['broker.disconnected', 'normal'],
-      ['timer', 'normal'],
-      ['order.notification', 'low'],
-      ['notification.sent', 'low'],
-    ] as const)('defaults %s to %s', (type, priority) => {
-      expect(defaultPriorityOf(type)).toBe(priority);
     });
   });
 
