@@ -22,3 +22,4 @@ export { parseDeadLetterRef, type DeadLetterRef } from './dead-letter-ref';
 export { JobQueues, DEFAULT_JOB_OPTIONS, type JobQueuesOptions, type WorkerSettings } from './job-queues';
 export { assertQueueName, jobId } from './job-names';
 export { describeRedisUrl, redisOptionsFromUrl, producerRedisOptions, consumerRedisOptions } from './redis-connection';
+export { EventBusBridge, type BridgeEngine, type BridgePublisher } from './event-bus-bridge';
