@@ -36,7 +36,11 @@ export const featureFlagsEnvShape = {
   EVENT_DRIVEN_ROLLOUT_PERCENT: envInt(100, 0, 100),
 };
 
-const apiKey = z.string().min(16, 'must be at least 16 characters').optional();
+const apiKey = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.string().min(16, 'must be at least 16 characters').optional());
 
 /** Demo users' API keys; when unset, `npm start` generates them once and passes them to every service. */
 export const demoKeysEnvShape = {

@@ -63,6 +63,7 @@ describe('docker/compose.yml', () => {
       expect(services[gateway].depends_on?.['broker-sim']).toEqual({ condition: 'service_healthy' });
     }
     expect(services['notifier-edge'].depends_on?.notifier).toEqual({ condition: 'service_healthy' });
+    expect(services['broker-sim'].environment).toMatchObject({ SIM_HOST: '0.0.0.0' });
   });
 
   it('can scale: no fixed container names, no host ports on scaled services, no host port used twice', () => {

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@fillwire/testing';
-import { NodeProcess, cleanEnv } from './node-process';
+import { NodeProcess, ROOT, cleanEnv } from './node-process';
 
 // Per-project testTimeout is not applied by Jest's multi-project config; set it here.
 jest.setTimeout(120_000);
@@ -74,6 +74,11 @@ describe('npm start (tools/start/start.js)', () => {
     );
     expect(banner).toContain(`Logs           ${join(dataDir, 'logs')}/<service>.log`);
     expect(banner).toContain('Demo traffic   on');
+    expect(banner).toContain(
+      existsSync(join(ROOT, 'tools/broker-sim/src/main.ts'))
+        ? `Simulators     Kite http://localhost:${ports.SIM_KITE_PORT}  XTS http://localhost:${ports.SIM_XTS_PORT}`
+        : 'Simulators     not started',
+    );
 
     for (const name of PORT_VARS) {
       const res = await fetch(`http://127.0.0.1:${ports[name]}/ready`, { signal: AbortSignal.timeout(5000) });

@@ -47,6 +47,14 @@ describe('NotifierConfigSchema', () => {
     expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['KAFKA_BROKERS', 'PORT', 'REDIS_URL']);
   });
 
+  it('treats empty demo keys as unset (compose passes ${VAR:-})', () => {
+    expect(load({ FILLWIRE_DEMO_API_KEY: '', FILLWIRE_DEMO2_API_KEY: '' })).toMatchObject({
+      FILLWIRE_DEMO_API_KEY: undefined,
+      FILLWIRE_DEMO2_API_KEY: undefined,
+    });
+    expect(problems({ FILLWIRE_DEMO_API_KEY: 'short' })).toEqual(['FILLWIRE_DEMO_API_KEY: must be at least 16 characters']);
+  });
+
   it('rejects an unknown mode', () => {
     expect(problems({ ORDER_EVENT_MODE: 'carrier-pigeon' })).toEqual([
       'ORDER_EVENT_MODE: expected websocket, socketio, kafka or both',
