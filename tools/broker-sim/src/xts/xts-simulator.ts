@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import express from 'express';
 import type { SimOrderEngine } from '../engine/engine.types';
 import { XtsOrderFeed } from './xts-order-feed.service';
@@ -59,6 +59,12 @@ export async function createXtsSimulator(options: XtsSimulatorOptions): Promise<
   const app = express();
   app.disable('x-powered-by');
   const server = createServer(app);
+  // Upgraded (websocket) connections are invisible to closeAllConnections(); track them all.
+  const connections = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
   const sockets = new XtsSocketGateway(server, sessions, options.faults?.deliver ?? options.deliver);
   const identity = (userID: string) => {
     const user = sessions.userById(userID);
@@ -109,6 +115,7 @@ export async function createXtsSimulator(options: XtsSimulatorOptions): Promise<
       // io.close() also closes the HTTP server; idle keep-alive connections must not hold it open.
       await sockets.close();
       server.closeAllConnections();
+      for (const socket of connections) socket.destroy();
       await closed;
     },
   };

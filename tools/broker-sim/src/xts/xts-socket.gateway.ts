@@ -5,6 +5,25 @@ import type { XtsSession, XtsSessionStore } from './xts-session.store';
 /** Fault injection hook: call `send` zero, one or several times, now or later. */
 export type XtsDeliver = (channel: 'xts-socket', key: string, send: () => void) => void;
 
+interface EngineConnection {
+  readonly readyState: string;
+  on(event: 'upgrade', listener: (transport: { close(): void }) => void): unknown;
+}
+
+/**
+ * Sends the namespace DISCONNECT (clients see "io server disconnect" and do not reconnect), then
+ * closes the connection once the packets already queued (an `error`, a `logout`) are written.
+ * Closing with discard avoids engine.io's orderly polling close, which waits up to 30 s for a poll
+ * that a disconnected client never sends.
+ */
+function serverDisconnect(socket: Socket): void {
+  const conn = socket.conn;
+  socket.disconnect(false);
+  const queued = (conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+  if (queued === 0) conn.close(true);
+  else conn.once('drain', () => conn.close(true));
+}
+
 const userRoom = (userID: string): string => `user:${userID}`;
 const tokenRoom = (token: string): string => `token:${token}`;
 
@@ -29,6 +48,13 @@ export class XtsSocketGateway {
       cors: { origin: true },
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
+    // A client may finish its websocket upgrade while the server is closing the polling transport
+    // (a rejected token); engine.io then keeps the new transport open on a dead session.
+    this.io.engine.on('connection', (conn: EngineConnection) => {
+      conn.on('upgrade', (transport: { close(): void }) => {
+        if (conn.readyState !== 'open') transport.close();
+      });
+    });
   }
 
   private onConnection(socket: Socket): void {
@@ -45,8 +71,7 @@ export class XtsSocketGateway {
         'error',
         JSON.stringify({ type: 'error', code: 'e-session-0007', description: 'Invalid Token', result: {} }),
       );
-      // disconnect(true) waits for the write buffer to drain, so the `error` packet goes out first.
-      socket.disconnect(true);
+      serverDisconnect(socket);
       return;
     }
     void socket.join([userRoom(session.userID), tokenRoom(session.token)]);
@@ -94,7 +119,7 @@ export class XtsSocketGateway {
         'logout',
         JSON.stringify({ type: 'success', code: 's-user-0001', description, result: {} }),
       );
-      socket.disconnect(true);
+      serverDisconnect(socket);
     }
     return sockets.length;
   }
@@ -102,7 +127,7 @@ export class XtsSocketGateway {
   /** Server-side close without a message (expired token). */
   closeSessionSockets(session: XtsSession): number {
     const sockets = this.socketsIn(tokenRoom(session.token));
-    for (const socket of sockets) socket.disconnect(true);
+    for (const socket of sockets) serverDisconnect(socket);
     return sockets.length;
   }
 
@@ -112,7 +137,7 @@ export class XtsSocketGateway {
    */
   dropConnections(userID?: string): number {
     const sockets = userID ? this.socketsIn(userRoom(userID)) : [...this.io.of('/').sockets.values()];
-    for (const socket of sockets) socket.conn.close();
+    for (const socket of sockets) socket.conn.close(true);
     return sockets.length;
   }
 
