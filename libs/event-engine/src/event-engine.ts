@@ -558,7 +558,10 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
   }
 
   private onTimer(): void {
-    const event: TimerEvent = { type: TIMER, data: { seq: ++this.timerSeq, ts: this.now() } };
+    const event: TimerEvent = {
+      type: TIMER,
+      data: { intervalMs: this.timerIntervalMs, seq: ++this.timerSeq, ts: this.now() },
+    };
     this.enqueue(event);
   }
 

@@ -23,8 +23,11 @@ export type EventMapOf<Payloads, Base = unknown> = {
 
 export const TIMER = 'timer';
 
-/** Put by the engine every `timerIntervalMs` while started (vn.py's EVENT_TIMER). */
-export type TimerEvent = EngineEvent<typeof TIMER, { readonly seq: number; readonly ts: number }>;
+/** Put by the engine every `timerIntervalMs` while started (vn.py's EVENT_TIMER); data fits the catalogue's `timer`. */
+export type TimerEvent = EngineEvent<
+  typeof TIMER,
+  { readonly intervalMs: number; readonly seq: number; readonly ts: number }
+>;
 
 /** The events an engine over map M carries: M's, plus its own timer events. */
 export type EngineEventMap<M> = Omit<M, typeof TIMER> & { [TIMER]: TimerEvent };
