@@ -1,5 +1,6 @@
 import {
   EVENT_CATALOGUE,
+  EVENT_CATALOGUE_LIST,
   EVENT_TYPES,
   eventPriority,
   isBusBound,
@@ -73,6 +74,11 @@ describe('EVENT_CATALOGUE', () => {
     expect(schema.safeParse(good).error).toBeUndefined();
     expect(schema.safeParse(BAD[type](good)).success).toBe(false);
     expect(schema.safeParse(undefined).success).toBe(false);
+  });
+
+  it('lists every entry with its name', () => {
+    expect(EVENT_CATALOGUE_LIST.map((e) => e.name)).toEqual(EVENT_TYPES);
+    expect(EVENT_CATALOGUE_LIST.find((e) => e.name === 'timer')?.busBound).toBe(false);
   });
 
   it('only timer stays in-process', () => {

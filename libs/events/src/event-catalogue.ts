@@ -223,6 +223,14 @@ export type EventMap = { [K in EventType]: z.infer<EventCatalogue[K]['schema']> 
 
 export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
 
+/** The catalogue as a list, each entry with its `name` (for docs, boot checks and registries). */
+export const EVENT_CATALOGUE_LIST: ReadonlyArray<CatalogueEntry & { name: EventType }> = EVENT_TYPES.map(
+  (name) => ({
+    name,
+    ...EVENT_CATALOGUE[name],
+  }),
+);
+
 export type BusEventType = {
   [K in EventType]: EventCatalogue[K]['busBound'] extends true ? K : never;
 }[EventType];
