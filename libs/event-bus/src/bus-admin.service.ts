@@ -46,7 +46,15 @@ export interface ReplayResult {
 /** How many replays a group's retry stream keeps (they are acked long before). */
 const RETRY_STREAM_MAX_LEN = 10_000;
 
-type AdminRedis = Redis & { fillwireReplay(dlq: string, retry: string, id: string, group: string, maxLen: number): Promise<string | null> };
+type AdminRedis = Redis & {
+  fillwireReplay(
+    dlq: string,
+    retry: string,
+    id: string,
+    group: string,
+    maxLen: number,
+  ): Promise<string | null>;
+};
 
 /**
  * Operations on both layers' dead letters and the log's health, for the CLI and admin endpoints.
@@ -108,7 +116,13 @@ export class BusAdminService {
     const letter = await this.getDeadLetter(id);
     if (!letter) throw new Error(`no dead letter ${id} in ${this.keys.dlq}`);
     const group = assertGroupName(letter.group);
-    const retryEntryId = await this.redis.fillwireReplay(this.keys.dlq, this.keys.retry(group), id, group, RETRY_STREAM_MAX_LEN);
+    const retryEntryId = await this.redis.fillwireReplay(
+      this.keys.dlq,
+      this.keys.retry(group),
+      id,
+      group,
+      RETRY_STREAM_MAX_LEN,
+    );
     if (!retryEntryId) throw new Error(`dead letter ${id} was replayed or removed meanwhile`);
     return { group, retryEntryId };
   }

@@ -20,13 +20,15 @@ const PREFIX = /^[A-Za-z0-9_-]+$/;
 const GROUP = /^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/;
 
 export function assertPrefix(prefix: string): string {
-  if (!PREFIX.test(prefix)) throw new Error(`invalid key prefix "${prefix}": only letters, digits, _ and - (no ":")`);
+  if (!PREFIX.test(prefix))
+    throw new Error(`invalid key prefix "${prefix}": only letters, digits, _ and - (no ":")`);
   return prefix;
 }
 
 /** Group names are service names: lowercase kebab-case (dots and underscores allowed), never ":". */
 export function assertGroupName(group: string): string {
-  if (!GROUP.test(group)) throw new Error(`invalid consumer group "${group}": use lowercase kebab-case, no ":"`);
+  if (!GROUP.test(group))
+    throw new Error(`invalid consumer group "${group}": use lowercase kebab-case, no ":"`);
   return group;
 }
 

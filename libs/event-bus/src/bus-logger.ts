@@ -5,9 +5,13 @@ export interface BusLogger {
   error(obj: object, msg: string): void;
 }
 
-export const silentLogger: BusLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLogger: BusLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
-  return typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+  return typeof err === 'string' ? err : (JSON.stringify(err) ?? String(err));
 }

@@ -18,12 +18,15 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 export function parseRetention(spec: string): Retention {
   const text = spec.trim().toLowerCase();
   const match = /^(?:(len|age):)?(\d+)(ms|s|m|h|d)?$/.exec(text);
-  if (!match) throw new Error(`invalid retention "${spec}": expected e.g. 1000000, len:1000000, 7d or age:36h`);
+  if (!match)
+    throw new Error(`invalid retention "${spec}": expected e.g. 1000000, len:1000000, 7d or age:36h`);
   const [, kind, digits, unit] = match;
   const n = Number(digits);
   const byAge = kind === 'age' || (kind === undefined && unit !== undefined);
-  if (kind === 'len' && unit !== undefined) throw new Error(`invalid retention "${spec}": a length has no unit`);
-  if (kind === 'age' && unit === undefined) throw new Error(`invalid retention "${spec}": an age needs a unit (ms, s, m, h, d)`);
+  if (kind === 'len' && unit !== undefined)
+    throw new Error(`invalid retention "${spec}": a length has no unit`);
+  if (kind === 'age' && unit === undefined)
+    throw new Error(`invalid retention "${spec}": an age needs a unit (ms, s, m, h, d)`);
   const retention = byAge ? { maxAgeMs: n * UNITS[unit ?? 'ms'] } : { maxLen: n };
   const parsed = RetentionSchema.safeParse(retention);
   if (!parsed.success) throw new Error(`invalid retention "${spec}": keep at least 1000 entries or 1 minute`);
@@ -32,7 +35,11 @@ export function parseRetention(spec: string): Retention {
 
 export const PublisherOptionsSchema = z.object({
   /** How long a published envelope id is remembered to drop duplicates. */
-  dedupTtlMs: z.number().int().positive().default(24 * 3_600_000),
+  dedupTtlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(24 * 3_600_000),
   retention: RetentionSchema.default(DEFAULT_RETENTION),
   /** A publish that gets no answer in this time fails its caller. */
   commandTimeoutMs: z.number().int().positive().default(2000),
@@ -62,7 +69,11 @@ export const ConsumerOptionsSchema = z
     /** Consumers with nothing pending that were idle this long are removed from the group. */
     deadConsumerIdleMs: z.number().int().min(60_000).default(3_600_000),
     /** How long the last error of a pending entry is kept for its dead letter. */
-    errorTtlMs: z.number().int().positive().default(7 * 86_400_000),
+    errorTtlMs: z
+      .number()
+      .int()
+      .positive()
+      .default(7 * 86_400_000),
   })
   .strict();
 export type ConsumerOptions = z.input<typeof ConsumerOptionsSchema>;

@@ -12,5 +12,7 @@ describe('parseDeadLetterRef', () => {
     expect(parseDeadLetterRef('q/a/b')).toEqual({ kind: 'job', queue: 'q', jobId: 'a/b' });
   });
 
-  it.each(['', 'abc', '/x', 'x/'])('rejects %j', (ref) => expect(() => parseDeadLetterRef(ref)).toThrow(/neither/));
+  it.each(['', 'abc', '/x', 'x/'])('rejects %j', (ref) =>
+    expect(() => parseDeadLetterRef(ref)).toThrow(/neither/),
+  );
 });

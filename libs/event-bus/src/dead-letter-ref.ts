@@ -10,6 +10,7 @@ export function parseDeadLetterRef(ref: string): DeadLetterRef {
   const text = ref.trim();
   if (isEntryId(text)) return { kind: 'event', id: text.includes('-') ? text : `${text}-0` };
   const slash = text.indexOf('/');
-  if (slash > 0 && slash < text.length - 1) return { kind: 'job', queue: text.slice(0, slash), jobId: text.slice(slash + 1) };
+  if (slash > 0 && slash < text.length - 1)
+    return { kind: 'job', queue: text.slice(0, slash), jobId: text.slice(slash + 1) };
   throw new Error(`"${ref}" is neither a dead letter id (<ms>-<seq>) nor <queue>/<job id>`);
 }

@@ -10,6 +10,9 @@ import { testEnvelope } from './testing/test-envelope';
 
 type Events = Record<string, EventEnvelope>;
 
+// Real processes and Redis on a shared 2-core machine: generous bounds, the tests finish in seconds.
+jest.setTimeout(30_000);
+
 describe('EventBusBridge with the in-process EventEngine', () => {
   it('forwards bus-bound local events to the bus and puts bus events into the other service engine', async () => {
     const url = await testRedisUrl();
@@ -22,7 +25,13 @@ describe('EventBusBridge with the in-process EventEngine', () => {
     const pubB = new EventPublisher({ url, prefix });
     const bridgeA = new EventBusBridge(engineA, pubA, { busBound: { types: ['order.*'] } });
     const bridgeB = new EventBusBridge(engineB, pubB, { busBound: { types: ['position.updated'] } });
-    const consumerB = new EventConsumer({ url, prefix, group: 'portfolio-manager', startId: '0', handler: bridgeB.handler });
+    const consumerB = new EventConsumer({
+      url,
+      prefix,
+      group: 'portfolio-manager',
+      startId: '0',
+      handler: bridgeB.handler,
+    });
     const seenByB: string[] = [];
     try {
       engineB.register('order.updated', (e) => {
@@ -43,13 +52,20 @@ describe('EventBusBridge with the in-process EventEngine', () => {
       engineA.put(testEnvelope('local-only', { type: 'broker.connected' }));
       await waitFor(() => seenByB.includes('evt-o1'));
       const log = async () =>
-        (await redis.xrange(busKeys(prefix).events, '-', '+')).map(([, f]) => (JSON.parse(f[1]) as EventEnvelope).id);
+        (await redis.xrange(busKeys(prefix).events, '-', '+')).map(
+          ([, f]) => (JSON.parse(f[1]) as EventEnvelope).id,
+        );
       await waitFor(async () => (await log()).includes('evt-pos-evt-o1'));
       // order.updated once (B did not echo it back), its position.updated once, nothing local-only.
       expect(await log()).toEqual(['evt-o1', 'evt-pos-evt-o1']);
       expect(seenByB).toEqual(['evt-o1']);
       // The bus entry is acked only after B's engine handled it.
-      expect(await redis.call('XPENDING', busKeys(prefix).events, 'portfolio-manager')).toEqual([0, null, null, null]);
+      expect(await redis.call('XPENDING', busKeys(prefix).events, 'portfolio-manager')).toEqual([
+        0,
+        null,
+        null,
+        null,
+      ]);
     } finally {
       await consumerB.close();
       bridgeA.stop();

@@ -28,7 +28,12 @@ describe('EventBusBridge', () => {
     const engine = fakeEngine();
     const bridge = new EventBusBridge(
       engine,
-      { publish: (e: EventEnvelope) => (published.push(e.id), Promise.resolve({ entryId: '1-0', duplicate: false })) },
+      {
+        publish: (e: EventEnvelope) => (
+          published.push(e.id),
+          Promise.resolve({ entryId: '1-0', duplicate: false })
+        ),
+      },
       { busBound: { types: ['order.*'] } },
     );
     bridge.start();
@@ -52,7 +57,9 @@ describe('EventBusBridge', () => {
   });
 
   it('refuses to ack a bus event the engine dropped', async () => {
-    const bridge = new EventBusBridge(fakeEngine(false), { publish: () => Promise.reject(new Error('unused')) });
+    const bridge = new EventBusBridge(fakeEngine(false), {
+      publish: () => Promise.reject(new Error('unused')),
+    });
     await expect(bridge.handler(testEnvelope(1), ctx)).rejects.toThrow(/queue full/);
   });
 });

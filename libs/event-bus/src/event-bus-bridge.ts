@@ -40,7 +40,10 @@ export class EventBusBridge {
       await this.publisher.publish(event);
     } catch (err) {
       // Rethrown: the engine isolates it, counts it and keeps the event in its dead-letter list.
-      this.logger.error({ eventId: event.id, type: event.type, err: errorMessage(err) }, 'could not forward event to the bus');
+      this.logger.error(
+        { eventId: event.id, type: event.type, err: errorMessage(err) },
+        'could not forward event to the bus',
+      );
       throw err;
     }
   };
@@ -60,7 +63,8 @@ export class EventBusBridge {
     this.handler = async (envelope) => {
       this.fromBus.add(envelope);
       // A full queue must not ack the entry: throwing leaves it pending for a retry.
-      if (this.engine.put(envelope) === false) throw new Error(`local engine refused ${envelope.type} ${envelope.id}: queue full`);
+      if (this.engine.put(envelope) === false)
+        throw new Error(`local engine refused ${envelope.type} ${envelope.id}: queue full`);
       await this.engine.idle?.();
     };
   }

@@ -10,6 +10,9 @@ import { EventReader } from './event-reader';
 import { LagMonitor, type GroupLag } from './lag-monitor';
 import { testEnvelope } from './testing/test-envelope';
 
+// Real processes and Redis on a shared 2-core machine: generous bounds, the tests finish in seconds.
+jest.setTimeout(30_000);
+
 describe('event bus (Redis Streams)', () => {
   let url: string;
   let prefix: string;
@@ -104,7 +107,11 @@ describe('event bus (Redis Streams)', () => {
   it('filters by type, user and account at the subscriber and acks what it skips', async () => {
     const pub = await publisher();
     const c = collector();
-    await consumer({ group: 'svc', handler: c.handler, filter: { types: ['order.*'], userIds: ['u1'], accountIds: ['A1'] } });
+    await consumer({
+      group: 'svc',
+      handler: c.handler,
+      filter: { types: ['order.*'], userIds: ['u1'], accountIds: ['A1'] },
+    });
     await pub.publishMany([
       testEnvelope(1, { userId: 'u1', accountId: 'A1' }),
       testEnvelope(2, { userId: 'u2', accountId: 'A1' }),
@@ -114,9 +121,12 @@ describe('event bus (Redis Streams)', () => {
     ]);
     await c.count(2);
     expect(c.seen.map((e) => e.id)).toEqual(['evt-1', 'evt-5']);
-    await waitFor(async () => ((await redis.call('XPENDING', busKeys(prefix).events, 'svc')) as [number])[0] === 0, {
-      what: 'skipped entries acked',
-    });
+    await waitFor(
+      async () => ((await redis.call('XPENDING', busKeys(prefix).events, 'svc')) as [number])[0] === 0,
+      {
+        what: 'skipped entries acked',
+      },
+    );
     const [info] = (await redis.call('XINFO', 'GROUPS', busKeys(prefix).events)) as string[][];
     expect(info[info.indexOf('entries-read') + 1]).toBe(5);
   });
@@ -148,10 +158,13 @@ describe('event bus (Redis Streams)', () => {
 
     const admin = new BusAdminService({ url, prefix });
     closers.push(() => admin.close());
-    const [letter] = await waitFor(async () => {
-      const list = await admin.listDeadLetters();
-      return list.length ? list : undefined;
-    }, { what: 'the dead letter' });
+    const [letter] = await waitFor(
+      async () => {
+        const list = await admin.listDeadLetters();
+        return list.length ? list : undefined;
+      },
+      { what: 'the dead letter' },
+    );
     expect(attempts).toEqual([1, 2, 3]);
     expect(letter).toMatchObject({
       group: 'portfolio-manager',
@@ -162,7 +175,12 @@ describe('event bus (Redis Streams)', () => {
       envelope: { id: 'evt-poison' },
     });
     expect(await admin.getDeadLetter(letter.id)).toEqual(letter);
-    expect(await redis.call('XPENDING', busKeys(prefix).events, 'portfolio-manager')).toEqual([0, null, null, null]);
+    expect(await redis.call('XPENDING', busKeys(prefix).events, 'portfolio-manager')).toEqual([
+      0,
+      null,
+      null,
+      null,
+    ]);
     const metrics = await registry.getMetricsAsJSON();
     const value = (name: string) => metrics.find((m) => m.name === name)?.values[0]?.value;
     expect(value('fillwire_bus_events_failed_total')).toBe(3);
@@ -174,7 +192,10 @@ describe('event bus (Redis Streams)', () => {
     expect(replay.group).toBe('portfolio-manager');
     await handled.count(2);
     expect(handled.seen.map((e) => e.id).sort()).toEqual(['evt-fine', 'evt-poison']);
-    expect(handled.contexts.find((c) => c.replay)).toMatchObject({ deliveries: 1, stream: busKeys(prefix).retry('portfolio-manager') });
+    expect(handled.contexts.find((c) => c.replay)).toMatchObject({
+      deliveries: 1,
+      stream: busKeys(prefix).retry('portfolio-manager'),
+    });
     expect(await admin.listDeadLetters()).toEqual([]);
     await expect(admin.replayDeadLetter(letter.id)).rejects.toThrow(/no dead letter/);
     // The notifier group handled the poison event once and never sees the replay.
@@ -244,7 +265,8 @@ describe('event bus (Redis Streams)', () => {
     expect(demo).toEqual(['evt-1', 'evt-3']);
 
     const after = [];
-    for await (const e of reader.read({ from: published[0].entryId, filter: { accountIds: ['CD5678'] } })) after.push(e.envelope.id);
+    for await (const e of reader.read({ from: published[0].entryId, filter: { accountIds: ['CD5678'] } }))
+      after.push(e.envelope.id);
     expect(after).toEqual(['evt-2']);
 
     const tail = reader.read({ from: '$', follow: true, limit: 2, blockMs: 200 });
@@ -263,14 +285,25 @@ describe('event bus (Redis Streams)', () => {
     await pub.publishMany(Array.from({ length: 850 }, (_, i) => testEnvelope(i)));
     const alerts: GroupLag[] = [];
     const registry = new Registry();
-    const monitor = new LagMonitor({ url, prefix, retention: { maxLen: 1000 }, alertRatio: 0.8, onAlert: (g) => alerts.push(g), registry });
+    const monitor = new LagMonitor({
+      url,
+      prefix,
+      retention: { maxLen: 1000 },
+      alertRatio: 0.8,
+      onAlert: (g) => alerts.push(g),
+      registry,
+    });
     closers.push(() => monitor.close());
     const status = await waitFor(async () => {
       const s = await monitor.check();
       return s.groups.find((g) => g.group === 'healthy')?.lag === 0 ? s : undefined;
     });
     expect(status.length).toBe(850);
-    expect(status.groups.find((g) => g.group === 'stalled')).toMatchObject({ lag: 850, pending: 0, retentionRatio: 0.85 });
+    expect(status.groups.find((g) => g.group === 'stalled')).toMatchObject({
+      lag: 850,
+      pending: 0,
+      retentionRatio: 0.85,
+    });
     expect(alerts.map((a) => a.group)).toContain('stalled');
     expect(alerts.map((a) => a.group)).not.toContain('healthy');
     const text = await registry.metrics();
@@ -281,7 +314,8 @@ describe('event bus (Redis Streams)', () => {
   it('keeps the log within its retention by length', async () => {
     const pub = new EventPublisher({ url, prefix, retention: { maxLen: 1000 } });
     closers.push(() => pub.close());
-    for (let i = 0; i < 5; i++) await pub.publishMany(Array.from({ length: 1000 }, (_, j) => testEnvelope(i * 1000 + j)));
+    for (let i = 0; i < 5; i++)
+      await pub.publishMany(Array.from({ length: 1000 }, (_, j) => testEnvelope(i * 1000 + j)));
     const length = await redis.xlen(busKeys(prefix).events);
     // MAXLEN ~ trims whole radix-tree nodes (100 entries by default), never below the limit.
     expect(length).toBeGreaterThanOrEqual(1000);

@@ -5,7 +5,11 @@ import type { Registry } from 'prom-client';
 import { assertGroupName, busKeys, type BusKeys } from './bus-keys';
 import { silentLogger, errorMessage, type BusLogger } from './bus-logger';
 import { BusMetrics } from './bus-metrics';
-import { ConsumerOptionsSchema, type ConsumerOptions, type ResolvedConsumerOptions } from './bus-options.schema';
+import {
+  ConsumerOptionsSchema,
+  type ConsumerOptions,
+  type ResolvedConsumerOptions,
+} from './bus-options.schema';
 import { CLAIM_SCRIPT, DEAD_LETTER_SCRIPT } from './bus-scripts';
 import { compileFilter, type EnvelopePredicate, type EventFilter } from './event-filter';
 import { consumerRedisOptions, createRedis, defaultConsumerName } from './redis-connection';
@@ -45,7 +49,14 @@ type Outcome = 'ack' | 'pending' | 'dead';
 type ClaimReply = [cursor: string, entries: [string, string[], number][], deleted: string[]];
 
 type BusRedis = Redis & {
-  fillwireClaim(stream: string, group: string, consumer: string, minIdle: number, start: string, count: number): Promise<ClaimReply>;
+  fillwireClaim(
+    stream: string,
+    group: string,
+    consumer: string,
+    minIdle: number,
+    start: string,
+    count: number,
+  ): Promise<ClaimReply>;
   fillwireDeadLetter(
     stream: string,
     dlq: string,
@@ -195,7 +206,8 @@ export class EventConsumer {
     const [events, retry] = this.streams;
     while (this.running) {
       try {
-        if (this.blockClientId === undefined) this.blockClientId = (await this.block.call('CLIENT', 'ID')) as number;
+        if (this.blockClientId === undefined)
+          this.blockClientId = (await this.block.call('CLIENT', 'ID')) as number;
         if (!this.running) break;
         const reply = (await this.block.call(
           'XREADGROUP',
@@ -223,7 +235,11 @@ export class EventConsumer {
         const message = errorMessage(err);
         // NOGROUP: Redis came back without our group (no persistence): recreate it and go on.
         if (message.includes('NOGROUP')) await this.ensureGroups().catch(() => undefined);
-        else this.logger.warn({ group: this.group, consumer: this.name, err: message }, 'event bus read failed; retrying');
+        else
+          this.logger.warn(
+            { group: this.group, consumer: this.name, err: message },
+            'event bus read failed; retrying',
+          );
         await sleep(Math.min(50 * 2 ** failures++, 2000));
       }
     }
@@ -287,19 +303,36 @@ export class EventConsumer {
     } catch (err) {
       const message = errorMessage(err);
       this.metrics?.failed.inc({ group: this.group });
-      const log = { group: this.group, eventId: envelope.id, type: envelope.type, entryId: delivery.id, err: message };
+      const log = {
+        group: this.group,
+        eventId: envelope.id,
+        type: envelope.type,
+        entryId: delivery.id,
+        err: message,
+      };
       if (delivery.deliveries >= this.options.maxDeliveries) {
-        this.logger.error({ ...log, deliveries: delivery.deliveries }, 'event handler failed; dead-lettering');
+        this.logger.error(
+          { ...log, deliveries: delivery.deliveries },
+          'event handler failed; dead-lettering',
+        );
         await this.deadLetter(stream, delivery, message);
         return 'dead';
       }
       this.logger.warn({ ...log, deliveries: delivery.deliveries }, 'event handler failed; will retry');
-      await this.cmd.set(this.keys.lastError(this.group, delivery.id), message, 'PX', this.options.errorTtlMs);
+      await this.cmd.set(
+        this.keys.lastError(this.group, delivery.id),
+        message,
+        'PX',
+        this.options.errorTtlMs,
+      );
       return 'pending';
     }
     if (this.metrics) {
       this.metrics.handled.inc({ group: this.group });
-      this.metrics.handleLatency.observe({ group: this.group }, Math.max(0, preciseNow() - envelope.receivedAt) / 1000);
+      this.metrics.handleLatency.observe(
+        { group: this.group },
+        Math.max(0, preciseNow() - envelope.receivedAt) / 1000,
+      );
     }
     return 'ack';
   }
@@ -321,15 +354,24 @@ export class EventConsumer {
   }
 
   private async recordTrimmed(stream: string, id: string): Promise<void> {
-    this.logger.error({ group: this.group, entryId: id, stream }, 'pending entry was trimmed by retention before it was handled');
-    await this.deadLetter(stream, { id, fields: [], deliveries: 0 }, 'trimmed by log retention before it was handled');
+    this.logger.error(
+      { group: this.group, entryId: id, stream },
+      'pending entry was trimmed by retention before it was handled',
+    );
+    await this.deadLetter(
+      stream,
+      { id, fields: [], deliveries: 0 },
+      'trimmed by log retention before it was handled',
+    );
   }
 
   private async claimInBackground(): Promise<void> {
     if (this.claiming || !this.running) return;
     this.claiming = this.claimNow()
       .then(() => undefined)
-      .catch((err: unknown) => this.logger.warn({ group: this.group, err: errorMessage(err) }, 'event bus reclaim failed'))
+      .catch((err: unknown) =>
+        this.logger.warn({ group: this.group, err: errorMessage(err) }, 'event bus reclaim failed'),
+      )
       .finally(() => (this.claiming = undefined));
     await this.claiming;
   }
@@ -340,7 +382,11 @@ export class EventConsumer {
       const consumers = (await this.cmd.call('XINFO', 'CONSUMERS', stream, this.group)) as unknown[][];
       for (const info of consumers) {
         const c = fieldsToRecord(info.map(String));
-        if (c.name !== this.name && Number(c.pending) === 0 && Number(c.idle) > this.options.deadConsumerIdleMs) {
+        if (
+          c.name !== this.name &&
+          Number(c.pending) === 0 &&
+          Number(c.idle) > this.options.deadConsumerIdleMs
+        ) {
           await this.cmd.call('XGROUP', 'DELCONSUMER', stream, this.group, c.name);
         }
       }

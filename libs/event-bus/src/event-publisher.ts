@@ -143,9 +143,12 @@ export class EventPublisher {
     if (cause instanceof BusUnavailableError) return cause;
     const reason = cause instanceof Error ? cause.message : String(cause);
     // A script error (e.g. Redis refused the write) is not an outage, but the caller still must not think it was published.
-    return new BusUnavailableError(`event bus: could not ${what} to ${this.keys.events} at ${this.target}: ${reason}`, {
-      cause,
-    });
+    return new BusUnavailableError(
+      `event bus: could not ${what} to ${this.keys.events} at ${this.target}: ${reason}`,
+      {
+        cause,
+      },
+    );
   }
 }
 

@@ -54,7 +54,9 @@ export class EventReader {
     while (!this.closed && yielded < limit) {
       let entries: RawEntry[];
       try {
-        entries = follow ? await this.xread(cursor, batchSize, blockMs) : await this.xrange(cursor, batchSize);
+        entries = follow
+          ? await this.xread(cursor, batchSize, blockMs)
+          : await this.xrange(cursor, batchSize);
       } catch (err) {
         if (this.closed) return;
         throw err;
@@ -102,9 +104,16 @@ export class EventReader {
   }
 
   private async xread(after: string, count: number, blockMs: number): Promise<RawEntry[]> {
-    const reply = (await this.redis.call('XREAD', 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.keys.events, after)) as
-      | [string, RawEntry[]][]
-      | null;
+    const reply = (await this.redis.call(
+      'XREAD',
+      'COUNT',
+      count,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      this.keys.events,
+      after,
+    )) as [string, RawEntry[]][] | null;
     return reply?.[0]?.[1] ?? [];
   }
 }

@@ -14,12 +14,27 @@ export { BusUnavailableError } from './bus-unavailable.error';
 export { type BusLogger } from './bus-logger';
 export { BusMetrics } from './bus-metrics';
 export { EventPublisher, type PublishResult } from './event-publisher';
-export { EventConsumer, type EventConsumerOptions, type EventHandler, type HandlerContext } from './event-consumer';
+export {
+  EventConsumer,
+  type EventConsumerOptions,
+  type EventHandler,
+  type HandlerContext,
+} from './event-consumer';
 export { EventReader, type ReadOptions, type StreamEvent } from './event-reader';
 export { LagMonitor, type GroupLag, type LogStatus } from './lag-monitor';
-export { BusAdminService, type EventDeadLetter, type FailedJob, type ReplayResult } from './bus-admin.service';
+export {
+  BusAdminService,
+  type EventDeadLetter,
+  type FailedJob,
+  type ReplayResult,
+} from './bus-admin.service';
 export { parseDeadLetterRef, type DeadLetterRef } from './dead-letter-ref';
 export { JobQueues, DEFAULT_JOB_OPTIONS, type JobQueuesOptions, type WorkerSettings } from './job-queues';
 export { assertQueueName, jobId } from './job-names';
-export { describeRedisUrl, redisOptionsFromUrl, producerRedisOptions, consumerRedisOptions } from './redis-connection';
+export {
+  describeRedisUrl,
+  redisOptionsFromUrl,
+  producerRedisOptions,
+  consumerRedisOptions,
+} from './redis-connection';
 export { EventBusBridge, type BridgeEngine, type BridgePublisher } from './event-bus-bridge';

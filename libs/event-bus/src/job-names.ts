@@ -2,7 +2,8 @@ const QUEUE_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Queue names are kebab-case and never contain ":" (BullMQ builds its keys with ":"). */
 export function assertQueueName(name: string): string {
-  if (!QUEUE_NAME.test(name)) throw new Error(`invalid queue name "${name}": use kebab-case (a-z, 0-9, -), no ":"`);
+  if (!QUEUE_NAME.test(name))
+    throw new Error(`invalid queue name "${name}": use kebab-case (a-z, 0-9, -), no ":"`);
   return name;
 }
 

@@ -5,6 +5,9 @@ import { BusAdminService } from './bus-admin.service';
 import { jobId } from './job-names';
 import { JobQueues } from './job-queues';
 
+// Real processes and Redis on a shared 2-core machine: generous bounds, the tests finish in seconds.
+jest.setTimeout(30_000);
+
 describe('jobs layer (BullMQ)', () => {
   let url: string;
   let prefix: string;
@@ -16,7 +19,11 @@ describe('jobs layer (BullMQ)', () => {
   });
   beforeEach(() => {
     prefix = testPrefix('jobs');
-    jobs = new JobQueues({ url, prefix, defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 100 } } });
+    jobs = new JobQueues({
+      url,
+      prefix,
+      defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 100 } },
+    });
     admin = new BusAdminService({ url, prefix, jobs });
   });
   afterEach(async () => {
@@ -51,11 +58,19 @@ describe('jobs layer (BullMQ)', () => {
 
     expect(await admin.queueNames()).toEqual(['broker-orders']);
     const [listed] = await admin.listFailedJobs();
-    expect(listed).toMatchObject({ queue: 'broker-orders', id, name: 'place', attemptsMade: 3, failedReason: 'broker rejected o-1' });
+    expect(listed).toMatchObject({
+      queue: 'broker-orders',
+      id,
+      name: 'place',
+      attemptsMade: 3,
+      failedReason: 'broker rejected o-1',
+    });
     expect(await admin.getFailedJob('broker-orders', id)).toMatchObject({ data: { orderId: 'o-1' } });
 
     broken = false;
-    const completed = new Promise<unknown>((resolve) => worker.once('completed', (_job, result) => resolve(result)));
+    const completed = new Promise<unknown>((resolve) =>
+      worker.once('completed', (_job, result) => resolve(result)),
+    );
     await admin.retryFailedJob('broker-orders', id);
     await expect(completed).resolves.toBe('placed');
     expect(await queue.getFailedCount()).toBe(0);

@@ -16,7 +16,15 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   removeOnFail: false,
 };
 
-const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
+const JOB_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'failed',
+  'completed',
+  'prioritized',
+  'waiting-children',
+] as const;
 
 export interface JobQueuesOptions {
   url: string;
@@ -68,13 +76,19 @@ export class JobQueues {
         prefix: this.prefix,
         defaultJobOptions: this.defaults,
       });
-      queue.on('error', (err) => this.logger.warn({ queue: name, err: errorMessage(err) }, 'job queue connection error'));
+      queue.on('error', (err) =>
+        this.logger.warn({ queue: name, err: errorMessage(err) }, 'job queue connection error'),
+      );
       this.queues.set(name, queue);
     }
     return queue as Queue<T>;
   }
 
-  worker<T = unknown, R = unknown>(name: string, processor: Processor<T, R>, settings: WorkerSettings = {}): Worker<T, R> {
+  worker<T = unknown, R = unknown>(
+    name: string,
+    processor: Processor<T, R>,
+    settings: WorkerSettings = {},
+  ): Worker<T, R> {
     assertQueueName(name);
     const worker = new Worker<T, R>(name, processor, {
       connection: this.workerConnection,
@@ -83,7 +97,9 @@ export class JobQueues {
       limiter: settings.limiter,
       autorun: settings.autorun ?? true,
     });
-    worker.on('error', (err) => this.logger.warn({ queue: name, err: errorMessage(err) }, 'job worker error'));
+    worker.on('error', (err) =>
+      this.logger.warn({ queue: name, err: errorMessage(err) }, 'job worker error'),
+    );
     worker.on('failed', (job, err) =>
       this.logger.warn(
         { queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: errorMessage(err) },

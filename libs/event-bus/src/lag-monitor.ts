@@ -68,14 +68,19 @@ export class LagMonitor {
 
   start(intervalMs = 15_000): void {
     this.timer ??= setInterval(() => {
-      this.check().catch((err: unknown) => this.logger.warn({ err: errorMessage(err) }, 'event bus lag check failed'));
+      this.check().catch((err: unknown) =>
+        this.logger.warn({ err: errorMessage(err) }, 'event bus lag check failed'),
+      );
     }, intervalMs);
     this.timer.unref();
   }
 
   async check(now = Date.now()): Promise<LogStatus> {
     if (this.redis.status === 'wait') await this.redis.connect();
-    const [length, deadLetters] = await Promise.all([this.redis.xlen(this.keys.events), this.redis.xlen(this.keys.dlq)]);
+    const [length, deadLetters] = await Promise.all([
+      this.redis.xlen(this.keys.events),
+      this.redis.xlen(this.keys.dlq),
+    ]);
     let rows: unknown[][] = [];
     try {
       rows = (await this.redis.call('XINFO', 'GROUPS', this.keys.events)) as unknown[][];
@@ -92,7 +97,10 @@ export class LagMonitor {
       if (g.lag !== null) this.metrics?.groupLag.set({ group: g.group }, g.lag);
       this.metrics?.retentionUsage.set({ group: g.group }, g.retentionRatio);
       if (g.retentionRatio >= this.alertRatio) {
-        this.logger.error({ ...g }, 'consumer group backlog is close to the log retention: events may be lost');
+        this.logger.error(
+          { ...g },
+          'consumer group backlog is close to the log retention: events may be lost',
+        );
         this.onAlert?.(g);
       }
     }
@@ -113,11 +121,18 @@ export class LagMonitor {
     // The oldest unhandled entry is the oldest pending one or, when none is pending, the first undelivered one.
     let oldestId: string | undefined;
     if (pending > 0) {
-      const summary = (await this.redis.call('XPENDING', this.keys.events, info.name)) as [number, string | null, ...unknown[]];
+      const summary = (await this.redis.call('XPENDING', this.keys.events, info.name)) as [
+        number,
+        string | null,
+        ...unknown[],
+      ];
       oldestId = summary[1] ?? undefined;
     }
     if (!oldestId && lag !== 0) {
-      const next = (await this.redis.xrange(this.keys.events, `(${lastDeliveredId}`, '+', 'COUNT', 1)) as [string, string[]][];
+      const next = (await this.redis.xrange(this.keys.events, `(${lastDeliveredId}`, '+', 'COUNT', 1)) as [
+        string,
+        string[],
+      ][];
       oldestId = next[0]?.[0];
     }
     const oldestUnhandledAgeMs = oldestId ? Math.max(0, now - entryIdTime(oldestId)) : null;

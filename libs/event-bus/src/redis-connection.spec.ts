@@ -1,4 +1,9 @@
-import { consumerRedisOptions, describeRedisUrl, producerRedisOptions, redisOptionsFromUrl } from './redis-connection';
+import {
+  consumerRedisOptions,
+  describeRedisUrl,
+  producerRedisOptions,
+  redisOptionsFromUrl,
+} from './redis-connection';
 
 describe('redis connection settings', () => {
   it('turns a URL into BullMQ/ioredis options', () => {
@@ -20,7 +25,11 @@ describe('redis connection settings', () => {
   });
 
   it('makes producers fail fast and consumers wait', () => {
-    expect(producerRedisOptions(700)).toMatchObject({ enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 700 });
+    expect(producerRedisOptions(700)).toMatchObject({
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 700,
+    });
     expect(consumerRedisOptions()).toMatchObject({ maxRetriesPerRequest: null, enableOfflineQueue: true });
     const retry = (n: number) => consumerRedisOptions().retryStrategy!(n) as number;
     expect(retry(1)).toBeLessThan(retry(5));

@@ -15,7 +15,8 @@ export function describeRedisUrl(url: string): string {
 /** ioredis options from a redis:// or rediss:// URL (BullMQ takes options, not URLs). */
 export function redisOptionsFromUrl(url: string): RedisOptions {
   const u = new URL(url);
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new Error(`not a Redis URL: ${describeRedisUrl(url)}`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new Error(`not a Redis URL: ${describeRedisUrl(url)}`);
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
   if (!Number.isInteger(db) || db < 0) throw new Error(`invalid Redis database in ${describeRedisUrl(url)}`);
   return {

@@ -5,6 +5,9 @@ import { EventConsumer } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { testEnvelope } from './testing/test-envelope';
 
+// Real processes and Redis on a shared 2-core machine: generous bounds, the tests finish in seconds.
+jest.setTimeout(60_000);
+
 describe('Redis outage (own redis-server with AOF, appendfsync always)', () => {
   let server: RedisServerHandle;
   let publisher: EventPublisher;
@@ -50,8 +53,12 @@ describe('Redis outage (own redis-server with AOF, appendfsync always)', () => {
     expect(handled.size).toBeLessThan(300);
 
     const started = Date.now();
-    await expect(publisher.publish(testEnvelope('during-outage'))).rejects.toBeInstanceOf(BusUnavailableError);
-    await expect(publisher.publishMany([testEnvelope('during-outage-2')])).rejects.toThrow(/event bus: could not publish/);
+    await expect(publisher.publish(testEnvelope('during-outage'))).rejects.toBeInstanceOf(
+      BusUnavailableError,
+    );
+    await expect(publisher.publishMany([testEnvelope('during-outage-2')])).rejects.toThrow(
+      /event bus: could not publish/,
+    );
     // Fail fast: the caller learns at once instead of waiting for Redis to come back.
     expect(Date.now() - started).toBeLessThan(1000);
 

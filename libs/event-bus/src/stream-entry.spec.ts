@@ -12,6 +12,8 @@ describe('stream entries', () => {
     expect(decodeEnvelope(JSON.stringify(envelope))).toEqual(envelope);
     expect(() => decodeEnvelope(undefined)).toThrow(/no "envelope" field/);
     expect(() => decodeEnvelope('{')).toThrow(/not valid JSON/);
-    expect(() => decodeEnvelope(JSON.stringify({ ...envelope, version: 0 }))).toThrow(/invalid envelope: version/);
+    expect(() => decodeEnvelope(JSON.stringify({ ...envelope, version: 0 }))).toThrow(
+      /invalid envelope: version/,
+    );
   });
 });

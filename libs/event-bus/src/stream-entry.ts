@@ -20,7 +20,9 @@ export function decodeEnvelope(raw: string | undefined): EventEnvelope {
   }
   const parsed = EnvelopeSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
     throw new Error(`invalid envelope: ${problems}`);
   }
   return parsed.data;

@@ -14,6 +14,9 @@ const envelope = (id: string, userId = 'demo', type = 'order.updated'): EventEnv
   data: {},
 });
 
+// Real processes and Redis on a shared 2-core machine: generous bounds, the tests finish in seconds.
+jest.setTimeout(30_000);
+
 describe('fillwire CLI against Redis', () => {
   let env: Record<string, string>;
   let prefix: string;
@@ -43,9 +46,19 @@ describe('fillwire CLI against Redis', () => {
       if (broken) throw new Error('portfolio says no');
       handled.push(e.id);
     };
-    const consumer = new EventConsumer({ url, prefix, group: 'portfolio-manager', startId: '0', maxDeliveries: 1, handler });
+    const consumer = new EventConsumer({
+      url,
+      prefix,
+      group: 'portfolio-manager',
+      startId: '0',
+      maxDeliveries: 1,
+      handler,
+    });
     const publisher = new EventPublisher({ url, prefix });
-    closers.push(() => publisher.close(), () => consumer.close());
+    closers.push(
+      () => publisher.close(),
+      () => consumer.close(),
+    );
     await consumer.start();
     await publisher.publish(envelope('evt-bad'));
 
@@ -54,12 +67,19 @@ describe('fillwire CLI against Redis', () => {
       return r.out.includes('evt-bad') ? r : undefined;
     });
     expect(listed.code).toBe(0);
-    expect(listed.out).toMatch(/^\d+-\d+ {2}event {2}portfolio-manager {2}order\.updated evt-bad {2}deliveries=1 .* portfolio says no$/);
+    expect(listed.out).toMatch(
+      /^\d+-\d+ {2}event {2}portfolio-manager {2}order\.updated evt-bad {2}deliveries=1 .* portfolio says no$/,
+    );
     const id = listed.out.split(' ')[0];
 
     const shown = await cli('dlq', 'show', id);
     expect(shown.code).toBe(0);
-    expect(JSON.parse(shown.out)).toMatchObject({ id, group: 'portfolio-manager', error: 'portfolio says no', envelope: { id: 'evt-bad' } });
+    expect(JSON.parse(shown.out)).toMatchObject({
+      id,
+      group: 'portfolio-manager',
+      error: 'portfolio says no',
+      envelope: { id: 'evt-bad' },
+    });
 
     broken = false;
     const replayed = await cli('dlq', 'replay', id);
@@ -74,18 +94,28 @@ describe('fillwire CLI against Redis', () => {
     const jobs = new JobQueues({ url, prefix, defaultJobOptions: { attempts: 1 } });
     closers.push(() => jobs.close());
     let broken = true;
-    const worker = jobs.worker('webhook-deliveries', () => (broken ? Promise.reject(new Error('HTTP 500')) : Promise.resolve('sent')));
+    const worker = jobs.worker('webhook-deliveries', () =>
+      broken ? Promise.reject(new Error('HTTP 500')) : Promise.resolve('sent'),
+    );
     const failed = new Promise((resolve) => worker.once('failed', resolve));
-    await jobs.queue('webhook-deliveries').add('deliver', { url: 'https://example.test' }, { jobId: 'deliver.evt-1' });
+    await jobs
+      .queue('webhook-deliveries')
+      .add('deliver', { url: 'https://example.test' }, { jobId: 'deliver.evt-1' });
     await failed;
 
     const listed = await cli('dlq', 'list', '--queue', 'webhook-deliveries');
-    expect(listed.out).toMatch(/^webhook-deliveries\/deliver\.evt-1 {2}job {2}deliver {2}attempts=1 .* HTTP 500$/);
-    expect(JSON.parse((await cli('dlq', 'show', 'webhook-deliveries/deliver.evt-1')).out)).toMatchObject({ failedReason: 'HTTP 500' });
+    expect(listed.out).toMatch(
+      /^webhook-deliveries\/deliver\.evt-1 {2}job {2}deliver {2}attempts=1 .* HTTP 500$/,
+    );
+    expect(JSON.parse((await cli('dlq', 'show', 'webhook-deliveries/deliver.evt-1')).out)).toMatchObject({
+      failedReason: 'HTTP 500',
+    });
 
     broken = false;
     const completed = new Promise((resolve) => worker.once('completed', (_job, result) => resolve(result)));
-    expect((await cli('dlq', 'replay', 'webhook-deliveries/deliver.evt-1')).out).toBe('retrying job webhook-deliveries/deliver.evt-1');
+    expect((await cli('dlq', 'replay', 'webhook-deliveries/deliver.evt-1')).out).toBe(
+      'retrying job webhook-deliveries/deliver.evt-1',
+    );
     await expect(completed).resolves.toBe('sent');
   });
 
@@ -99,19 +129,42 @@ describe('fillwire CLI against Redis', () => {
       envelope('e4'),
     ]);
     const all = await cli('events', 'tail', '--once');
-    expect(all.out.split('\n').map((l) => (JSON.parse(l) as { envelope: EventEnvelope }).envelope.id)).toEqual(['e1', 'e2', 'e3', 'e4']);
+    expect(
+      all.out.split('\n').map((l) => (JSON.parse(l) as { envelope: EventEnvelope }).envelope.id),
+    ).toEqual(['e1', 'e2', 'e3', 'e4']);
 
-    const filtered = await cli('events', 'tail', '--once', '--from', first.entryId, '--type', 'order.*', '--user', 'demo');
-    expect(filtered.out.split('\n').map((l) => (JSON.parse(l) as { envelope: EventEnvelope }).envelope.id)).toEqual(['e4']);
+    const filtered = await cli(
+      'events',
+      'tail',
+      '--once',
+      '--from',
+      first.entryId,
+      '--type',
+      'order.*',
+      '--user',
+      'demo',
+    );
+    expect(
+      filtered.out.split('\n').map((l) => (JSON.parse(l) as { envelope: EventEnvelope }).envelope.id),
+    ).toEqual(['e4']);
 
     // Following from the last entry: --limit ends the tail once the new event arrived.
     const following = cli('events', 'tail', '--from', last.entryId, '--limit', '1', '--user', 'demo2');
     await publisher.publishMany([envelope('late-1'), envelope('late-2', 'demo2')]);
     const tailed = await following;
     expect(tailed.code).toBe(0);
-    expect((JSON.parse(tailed.out) as { envelope: EventEnvelope }).envelope).toMatchObject({ id: 'late-2', userId: 'demo2' });
+    expect((JSON.parse(tailed.out) as { envelope: EventEnvelope }).envelope).toMatchObject({
+      id: 'late-2',
+      userId: 'demo2',
+    });
 
-    const consumer = new EventConsumer({ url, prefix, group: 'notifier', startId: '0', handler: () => undefined });
+    const consumer = new EventConsumer({
+      url,
+      prefix,
+      group: 'notifier',
+      startId: '0',
+      handler: () => undefined,
+    });
     closers.push(() => consumer.close());
     await consumer.start();
     const status = await waitFor(async () => {

@@ -20,6 +20,13 @@ export class CommandRegistry {
     const lines = [...this.commands.values()]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-    return ['usage: npm run fillwire -- <command> [args]', '', 'commands:', ...lines, '', 'Reads REDIS_URL and FILLWIRE_PREFIX.'].join('\n');
+    return [
+      'usage: npm run fillwire -- <command> [args]',
+      '',
+      'commands:',
+      ...lines,
+      '',
+      'Reads REDIS_URL and FILLWIRE_PREFIX.',
+    ].join('\n');
   }
 }

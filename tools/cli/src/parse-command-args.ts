@@ -15,6 +15,7 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O) 
 export function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new CliUsageError(`--${name} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new CliUsageError(`--${name} must be a positive integer, got "${value}"`);
   return n;
 }

@@ -23,7 +23,15 @@ describe('runCli', () => {
     expect(await runCli(['nope'], unknown.io)).toBe(2);
     expect(unknown.err[0]).toMatch(/unknown command "nope"/);
 
-    for (const argv of [['dlq'], ['dlq', 'purge'], ['dlq', 'show'], ['dlq', 'show', 'not-an-id'], ['dlq', 'list', '--limit', '0'], ['events', 'tail', '--from', 'yesterday'], ['events', 'tail', '--bogus']]) {
+    for (const argv of [
+      ['dlq'],
+      ['dlq', 'purge'],
+      ['dlq', 'show'],
+      ['dlq', 'show', 'not-an-id'],
+      ['dlq', 'list', '--limit', '0'],
+      ['events', 'tail', '--from', 'yesterday'],
+      ['events', 'tail', '--bogus'],
+    ]) {
       const t = io();
       expect(await runCli(argv, t.io)).toBe(2);
       expect(t.err.join('\n')).toContain('usage: npm run fillwire --');
@@ -35,7 +43,9 @@ describe('runCli', () => {
     expect(await runCli(['events', '--help'], t.io)).toBe(0);
     expect(t.out[0]).toContain('events tail');
     const bad = io();
-    expect(await runCli(['dlq', 'list'], { ...bad.io, env: { REDIS_URL: 'http://x', FILLWIRE_PREFIX: 'a:b' } })).toBe(1);
+    expect(
+      await runCli(['dlq', 'list'], { ...bad.io, env: { REDIS_URL: 'http://x', FILLWIRE_PREFIX: 'a:b' } }),
+    ).toBe(1);
     expect(bad.err[0]).toMatch(/REDIS_URL[\s\S]*FILLWIRE_PREFIX/);
   });
 

@@ -29,7 +29,10 @@ async function main(): Promise<void> {
         await new Promise(() => undefined);
       }
       handled++;
-      const multi = effects.multi().sadd(`${prefix}:test:handled`, envelope.id).hincrby(`${prefix}:test:count`, consumerName, 1);
+      const multi = effects
+        .multi()
+        .sadd(`${prefix}:test:handled`, envelope.id)
+        .hincrby(`${prefix}:test:count`, consumerName, 1);
       if (ctx.deliveries > 1) multi.hincrby(`${prefix}:test:redelivered`, consumerName, 1);
       await multi.exec();
     },

@@ -1,4 +1,9 @@
-import { BusAdminService, parseDeadLetterRef, type EventDeadLetter, type FailedJob } from '@fillwire/event-bus';
+import {
+  BusAdminService,
+  parseDeadLetterRef,
+  type EventDeadLetter,
+  type FailedJob,
+} from '@fillwire/event-bus';
 import type { CliCommand, CliContext } from '../cli-command';
 import { CliUsageError } from '../cli-usage.error';
 import { parseCommandArgs, positiveInt } from '../parse-command-args';
@@ -74,7 +79,9 @@ export const dlqCommand: CliCommand = {
         return withAdmin(ctx, async (admin) => {
           if (action === 'show') {
             const found =
-              target.kind === 'event' ? await admin.getDeadLetter(target.id) : await admin.getFailedJob(target.queue, target.jobId);
+              target.kind === 'event'
+                ? await admin.getDeadLetter(target.id)
+                : await admin.getFailedJob(target.queue, target.jobId);
             if (!found) {
               ctx.err(`no dead letter ${ref}`);
               return 1;

@@ -23,7 +23,8 @@ async function tail(args: string[], ctx: CliContext): Promise<number> {
   });
   if (positionals.length) throw new CliUsageError(`unexpected arguments: ${positionals.join(' ')}`);
   const from = values.from ?? (values.once ? '0' : '$');
-  if (!/^(\$|0|\d+(-\d+)?)$/.test(from)) throw new CliUsageError(`--from must be an entry id, 0 or $, got "${from}"`);
+  if (!/^(\$|0|\d+(-\d+)?)$/.test(from))
+    throw new CliUsageError(`--from must be an entry id, 0 or $, got "${from}"`);
   const limit = positiveInt(values.limit, 'limit', Number.MAX_SAFE_INTEGER);
   const reader = new EventReader({ url: ctx.config.REDIS_URL, prefix: ctx.config.FILLWIRE_PREFIX });
   const stop = () => void reader.close();
