@@ -158,6 +158,7 @@ export function simAdminRouter(options: SimAdminOptions): Router {
   router.post('/_sim/reset', (_req, res) => {
     engine.reset();
     faults.clear();
+    kite.resetRateLimits();
     ok(res, true);
   });
 

@@ -22,4 +22,8 @@ export class KiteRateLimiter {
     window.count += 1;
     return true;
   }
+
+  clear(): void {
+    this.windows.clear();
+  }
 }

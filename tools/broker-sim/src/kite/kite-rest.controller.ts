@@ -4,14 +4,14 @@ import { SimInputError } from '../engine/engine.types';
 import type { MatchingEngine } from '../engine/matching-engine';
 import { istTimestamp, kiteOrderRow, kitePositionRow, kiteTradeRow } from './kite-format';
 import { kiteError, kiteSuccess } from './kite-http';
-import { KiteRateLimiter } from './kite-rate-limiter';
+import type { KiteRateLimiter } from './kite-rate-limiter';
 import type { KiteSession, KiteSessionStore } from './kite-session.store';
 
 export interface KiteRestOptions {
   engine: MatchingEngine;
   sessions: KiteSessionStore;
-  /** 10 order requests per second per user; false turns it off (benchmarks). */
-  rateLimit: boolean;
+  /** 10 order requests per second per user; null turns it off (benchmarks). */
+  limiter: KiteRateLimiter | null;
   /** Called after a token was invalidated by DELETE /session/token (closes its ticker sockets). */
   onLogout?: (session: KiteSession) => void;
 }
@@ -88,7 +88,7 @@ function engineError(res: Response, err: unknown): void {
 export function kiteRestRouter(options: KiteRestOptions): Router {
   const { engine, sessions } = options;
   const router = express.Router();
-  const limiter = new KiteRateLimiter(10);
+  const { limiter } = options;
 
   router.use(express.urlencoded({ extended: false, limit: '32kb' }));
 
@@ -137,7 +137,7 @@ export function kiteRestRouter(options: KiteRestOptions): Router {
     next();
   };
   const orderLimit = (_req: Request, res: Response, next: NextFunction): void => {
-    if (options.rateLimit && !limiter.take(sessionOf(res).userId)) {
+    if (limiter && !limiter.take(sessionOf(res).userId)) {
       return kiteError(res, 429, 'NetworkException', 'Too many requests');
     }
     next();

@@ -5,6 +5,7 @@ import express, { type Router } from 'express';
 import type { MatchingEngine } from '../engine/matching-engine';
 import type { FaultInjector } from '../faults/fault-injector';
 import { KitePostbackService } from './kite-postback.service';
+import { KiteRateLimiter } from './kite-rate-limiter';
 import { kiteFallbackHandlers, kiteRestRouter } from './kite-rest.controller';
 import { KiteSessionStore, type KiteUserConfig } from './kite-session.store';
 import { KiteTickerGateway } from './kite-ticker.gateway';
@@ -34,6 +35,8 @@ export interface KiteParts {
   sessions: KiteSessionStore;
   postbacks: KitePostbackService;
   ticker: KiteTickerGateway;
+  /** Forgets the order rate-limit windows (POST /_sim/reset). */
+  resetRateLimits(): void;
 }
 
 export interface KiteSimulator extends KiteParts {
@@ -71,7 +74,8 @@ export async function createKiteSimulator(options: KiteSimulatorOptions): Promis
     appId,
     faults,
   });
-  const parts: KiteParts = { sessions, postbacks, ticker };
+  const limiter = options.rateLimit === false ? null : new KiteRateLimiter(10);
+  const parts: KiteParts = { sessions, postbacks, ticker, resetRateLimits: () => limiter?.clear() };
   faults.register('ticker', {
     disconnect: (userId) => ticker.disconnect(userId),
     expireTokens: (userId) => {
@@ -86,7 +90,7 @@ export async function createKiteSimulator(options: KiteSimulatorOptions): Promis
     kiteRestRouter({
       engine,
       sessions,
-      rateLimit: options.rateLimit ?? true,
+      limiter,
       onLogout: (session) => ticker.closeSessions([session]),
     }),
   );
