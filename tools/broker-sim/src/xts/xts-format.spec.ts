@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SimOrder, SimOrderSnapshot, SimPosition, SimTrade } from '../engine/engine.types';
-import { FakeSimEngine } from './fake-sim-engine';
+import { defaultInstruments } from '../engine/instruments';
 import {
   orderRow,
   restPositionRow,
@@ -23,9 +23,9 @@ const fixture = (name: string): Record<string, unknown> =>
 const keys = (o: object): string[] => Object.keys(o).sort();
 
 const who = { userID: 'JN0001', clientID: 'JN0001' };
-const engine = new FakeSimEngine();
-const sbin = engine.instruments[0];
-const reliance = engine.instruments[1];
+const instruments = defaultInstruments();
+const sbin = instruments.find((i) => i.tradingsymbol === 'SBIN')!;
+const reliance = instruments.find((i) => i.tradingsymbol === 'RELIANCE')!;
 const at = new Date('2025-01-30T08:38:02.092Z');
 
 function snapshot(overrides: Partial<SimOrderSnapshot> = {}): SimOrderSnapshot {

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
 import ioV2 from 'socket.io-client-v2';
 import { io as ioV4 } from 'socket.io-client';
-import { FakeSimEngine } from './fake-sim-engine';
+import { FakeClock } from '../engine/fake-clock';
+import { MatchingEngine } from '../engine/matching-engine';
+import type { SimInstrument } from '../engine/engine.types';
 import { createXtsSimulator, type XtsSimulator } from './index';
 import type { XtsDeliver } from './xts-socket.gateway';
 
@@ -68,7 +70,8 @@ function record(socket: AnySocket, events: string[]) {
 }
 
 describe('XTS interactive simulator (REST + socket.io)', () => {
-  let engine: FakeSimEngine;
+  let clock: FakeClock;
+  let engine: MatchingEngine;
   let sim: XtsSimulator;
   let delivered: ((channel: string, key: string, send: () => void) => void) | undefined;
   const sockets: AnySocket[] = [];
@@ -114,8 +117,18 @@ describe('XTS interactive simulator (REST + socket.io)', () => {
 
   const deliver: XtsDeliver = (channel, key, send) => (delivered ? delivered(channel, key, send) : send());
 
+  const instrument = (find: (i: SimInstrument) => boolean): SimInstrument => {
+    const found = engine.instruments.find(find);
+    if (!found) throw new Error('instrument missing from the engine');
+    return found;
+  };
+  const count = (r: Received[], event: string, text = ''): number =>
+    r.filter((e) => e.event === event && (e.raw as string).includes(text)).length;
+
   beforeEach(async () => {
-    engine = new FakeSimEngine();
+    // The real matching engine on a fake clock: every step happens when the test advances time.
+    clock = new FakeClock();
+    engine = new MatchingEngine({ clock, tickMs: 0, partialFillProbability: 1, seed: 7 });
     delivered = undefined;
     sim = await createXtsSimulator({ engine, port: 0, rateLimit: false, deliver });
   });
@@ -207,32 +220,44 @@ describe('XTS interactive simulator (REST + socket.io)', () => {
     const appOrderID = placed.data.result.AppOrderID as number;
     expect(Number.isInteger(appOrderID) && String(appOrderID).length <= 10).toBe(true);
 
-    await events.until((r) => r.filter((e) => e.event === 'position').length === 2, 'two positions');
+    clock.advance(2_000);
+    const order = engine.allOrders().find((o) => Number(o.orderId) === appOrderID)!;
+    expect(order.state).toBe('complete');
+    const executions = order.trades.length;
+    expect(executions).toBeGreaterThanOrEqual(2);
+    await events.until(
+      (r) => count(r, 'order', '"Filled"') === 1 && count(r, 'position') === executions,
+      'Filled and one position per execution',
+    );
     for (const e of events.received) expect(typeof e.raw).toBe('string');
     const orders = events.parsed('order');
-    expect(orders.map((o) => o.OrderStatus)).toEqual(['PendingNew', 'New', 'PartiallyFilled', 'Filled']);
+    const statuses = orders.map((o) => o.OrderStatus);
+    expect(statuses.slice(0, 2)).toEqual(['PendingNew', 'New']);
+    expect(statuses.slice(2, -1)).toEqual(Array.from({ length: executions - 1 }, () => 'PartiallyFilled'));
+    expect(statuses.at(-1)).toBe('Filled');
     expect(orders.every((o) => o.AppOrderID === appOrderID && o.OrderUniqueIdentifier === 'fw-mkt-1')).toBe(
       true,
     );
-    expect(orders[3]).toMatchObject({
+    expect(orders.at(-1)).toMatchObject({
       CumulativeQuantity: 10,
       LeavesQuantity: 0,
       OrderSide: 'Buy',
       OrderType: 'Market',
+      OrderAverageTradedPrice: '1,418.60',
+      OrderAverageTradedPriceAPI: 1418.6,
     });
-    const sequenceNumbers = events.received.map((e) => (JSON.parse(e.raw as string) as Row).SequenceNumber);
-    expect(sequenceNumbers.slice(1)).toEqual(
-      [...(sequenceNumbers.slice(1) as number[])].sort((a, b) => a - b),
-    );
-    expect(new Set(sequenceNumbers.slice(1)).size).toBe(sequenceNumbers.length - 1);
+    const sequenceNumbers = events.received
+      .slice(1)
+      .map((e) => (JSON.parse(e.raw as string) as Row).SequenceNumber);
+    expect(sequenceNumbers).toEqual([...(sequenceNumbers as number[])].sort((a, b) => a - b));
+    expect(new Set(sequenceNumbers).size).toBe(sequenceNumbers.length);
 
     const trades = events.parsed('trade');
-    expect(trades.map((t) => [t.LastTradedQuantity, t.CumulativeQuantity, t.MessageCode])).toEqual([
-      [5, 5, 9005],
-      [5, 10, 9005],
-    ]);
-    expect(trades[1].OrderAverageTradedPrice).toBe('2,853.75');
-    expect(typeof trades[0].ExecutionID).toBe('string');
+    expect(trades).toHaveLength(executions);
+    expect(trades.map((t) => t.ExecutionReportIndex)).toEqual(order.trades.map((t) => t.index));
+    expect(trades.reduce((sum, t) => sum + (t.LastTradedQuantity as number), 0)).toBe(10);
+    expect(trades.at(-1)).toMatchObject({ CumulativeQuantity: 10, OrderStatus: 'Filled', MessageCode: 9005 });
+    expect(trades.every((t) => typeof t.ExecutionID === 'string' && t.LastTradedPrice === 1418.6)).toBe(true);
     expect(events.parsed('position').at(-1)).toMatchObject({
       NetPosition: 10,
       LongPosition: 10,
@@ -250,16 +275,11 @@ describe('XTS interactive simulator (REST + socket.io)', () => {
     });
 
     const history = await api.get<Envelope<Row[]>>('/orders', { params: { appOrderID } });
-    expect(history.data.result.map((r) => r.OrderStatus)).toEqual([
-      'PendingNew',
-      'New',
-      'PartiallyFilled',
-      'Filled',
-    ]);
+    expect(history.data.result.map((r) => r.OrderStatus)).toEqual(statuses);
 
     const tradeBook = await api.get<Envelope<Row[]>>('/orders/trades');
-    expect(tradeBook.data.result.map((t) => t.ExecutionReportIndex)).toEqual([1, 2]);
-    expect(keys(tradeBook.data.result[0])).toEqual(keys(trades[0]));
+    // The trade book repeats the pushed executions field for field (bar the sequence number).
+    expect(tradeBook.data.result).toEqual(trades.map((t) => ({ ...t, SequenceNumber: expect.any(Number) })));
 
     const positions = await api.get<Envelope<{ positionList: Row[] }>>('/portfolio/positions', {
       params: { dayOrNet: 'NetWise' },
@@ -270,7 +290,7 @@ describe('XTS interactive simulator (REST + socket.io)', () => {
     );
     expect(positions.data.result.positionList[0]).toMatchObject({
       Quantity: '10',
-      BuyAmount: '28,537.50',
+      BuyAmount: '14,186.00',
       ExchangeInstrumentId: '2885',
     });
 
@@ -286,25 +306,25 @@ describe('XTS interactive simulator (REST + socket.io)', () => {
     const events = record(socket, ['joined', 'order']);
     await events.until((r) => r.some((e) => e.event === 'joined'), 'joined');
 
+    const option = instrument((i) => i.kind === 'index-option' && i.underlying === 'NIFTY');
+    const ltp = engine.lastPrice(option);
     const placed = await api.post<Envelope<Row>>('/orders', {
       exchangeSegment: 'NSEFO',
-      exchangeInstrumentID: '51234',
+      exchangeInstrumentID: String(option.xtsId),
       productType: 'NRML',
       orderType: 'LIMIT',
       orderSide: 'SELL',
       timeInForce: 'DAY',
       disclosedQuantity: '0',
       orderQuantity: '130',
-      limitPrice: '121.5',
+      limitPrice: String(ltp + 10),
       stopPrice: '0',
       orderUniqueIdentifier: 'fw-lmt-1',
     });
     expect(placed.data.type).toBe('success');
     const appOrderID = placed.data.result.AppOrderID as number;
-    await events.until(
-      (r) => r.some((e) => e.event === 'order' && (e.raw as string).includes('"New"')),
-      'New',
-    );
+    clock.advance(100);
+    await events.until((r) => count(r, 'order', '"New"') === 1, 'New');
 
     const modified = await api.put<Envelope<Row>>('/orders', {
       appOrderID,
@@ -312,15 +332,19 @@ describe('XTS interactive simulator (REST + socket.io)', () => {
       modifiedOrderType: 'LIMIT',
       modifiedOrderQuantity: 195,
       modifiedDisclosedQuantity: 0,
-      modifiedLimitPrice: 122,
+      modifiedLimitPrice: ltp + 12,
       modifiedStopPrice: 0,
       modifiedTimeInForce: 'DAY',
       orderUniqueIdentifier: 'fw-lmt-1',
     });
     expect(modified.data).toMatchObject({ type: 'success', result: { AppOrderID: appOrderID } });
-    await events.until((r) => r.filter((e) => e.event === 'order').length === 5, 'modify events');
-    engine.fill(String(appOrderID), 65, 122);
-    await events.until((r) => r.filter((e) => e.event === 'order').length === 6, 'partial fill');
+    clock.advance(100);
+    await events.until((r) => count(r, 'order', '"New"') === 2, 'New after the modification');
+
+    // The price reaches the limit: the first partial fill lands within 5 ms, the next ones later.
+    engine.setPrice(option, ltp + 12);
+    clock.advance(5);
+    await events.until((r) => count(r, 'order', '"PartiallyFilled"') === 1, 'partial fill');
 
     const cancelled = await api.delete<Envelope<Row[]>>('/orders', {
       params: { appOrderID, orderUniqueIdentifier: 'fw-lmt-1' },
@@ -332,10 +356,8 @@ describe('XTS interactive simulator (REST + socket.io)', () => {
       result: [{ AppOrderID: appOrderID, ClientID: 'JN0001' }],
     });
     expect(keys(cancelled.data.result[0])).toEqual(keys(cancelFixture.result[0]));
-    await events.until(
-      (r) => r.some((e) => e.event === 'order' && (e.raw as string).includes('"Cancelled"')),
-      'Cancelled',
-    );
+    clock.advance(100);
+    await events.until((r) => count(r, 'order', '"Cancelled"') === 1, 'Cancelled');
 
     const orders = events.parsed('order');
     expect(orders.map((o) => o.OrderStatus)).toEqual([
@@ -348,22 +370,33 @@ describe('XTS interactive simulator (REST + socket.io)', () => {
       'PendingCancel',
       'Cancelled',
     ]);
-    expect(orders.at(-1)).toMatchObject({
+    const last = orders.at(-1)!;
+    const filled = last.CumulativeQuantity as number;
+    expect(filled > 0 && filled < 195 && filled % 65 === 0).toBe(true);
+    expect(last).toMatchObject({
       OrderQuantity: 195,
-      OrderPrice: 122,
-      CumulativeQuantity: 65,
-      LeavesQuantity: 130,
+      OrderPrice: ltp + 12,
+      LeavesQuantity: 195 - filled,
       OrderSide: 'Sell',
       OrderType: 'Limit',
-      OrderAverageTradedPrice: '122.00',
-      TradingSymbol: 'NIFTY 01DEC2026 CE 26000',
+      TradingSymbol: option.xtsSymbol,
     });
+    expect(orders[3]).toMatchObject({ OrderQuantity: 130 });
     const history = await api.get<Envelope<Row[]>>('/orders', { params: { appOrderID } });
     expect(history.data.result.map((r) => r.OrderStatus)).toEqual(orders.map((o) => o.OrderStatus));
 
     const again = await api.delete<Envelope>('/orders', { params: { appOrderID } });
     expect(again.status).toBe(400);
     expect(again.data.type).toBe('error');
+  });
+
+  const body = (): Row => ({
+    exchangeSegment: 'NSECM',
+    exchangeInstrumentID: 3045,
+    productType: 'MIS',
+    orderType: 'MARKET',
+    orderSide: 'BUY',
+    orderQuantity: 1,
   });
 
   it('answers input errors with HTTP 400 Bad Request and an errors list', async () => {
@@ -385,18 +418,39 @@ describe('XTS interactive simulator (REST + socket.io)', () => {
       'orderType',
       'orderUniqueIdentifier',
     ]);
-    const lot = await api.post<Envelope>('/orders', {
-      exchangeSegment: 'NSEFO',
-      exchangeInstrumentID: 51234,
-      productType: 'NRML',
-      orderType: 'MARKET',
+    const noPrice = await api.post<Envelope>('/orders', {
+      exchangeSegment: 'NSECM',
+      exchangeInstrumentID: 3045,
+      productType: 'MIS',
+      orderType: 'LIMIT',
       orderSide: 'BUY',
+      orderQuantity: 1,
+    });
+    expect(noPrice.status).toBe(400);
+    expect(noPrice.data).toMatchObject({ type: 'error', code: 'e-orders-0005' });
+    const unknown = await api.post<Envelope>('/orders', { ...body(), exchangeInstrumentID: 999_999 });
+    expect(unknown.status).toBe(400);
+    expect(unknown.data.type).toBe('error');
+
+    // Business rejections are asynchronous, as in production: accepted, then Rejected with a reason.
+    const option = instrument((i) => i.kind === 'index-option');
+    const offLot = await api.post<Envelope<Row>>('/orders', {
+      ...body(),
+      exchangeSegment: 'NSEFO',
+      exchangeInstrumentID: option.xtsId,
+      productType: 'NRML',
       orderQuantity: 10,
     });
-    expect(lot.status).toBe(400);
-    expect(lot.data).toMatchObject({
-      type: 'error',
-      description: 'quantity should be a multiple of lot size 65',
+    expect(offLot.data.type).toBe('success');
+    clock.advance(100);
+    const history = await api.get<Envelope<Row[]>>('/orders', {
+      params: { appOrderID: offLot.data.result.AppOrderID },
+    });
+    expect(history.data.result.map((r) => r.OrderStatus)).toEqual(['PendingNew', 'Rejected']);
+    expect(history.data.result[1]).toMatchObject({
+      LeavesQuantity: 10,
+      CumulativeQuantity: 0,
+      CancelRejectReason: `Quantity should be a multiple of lot size ${option.lotSize}.`,
     });
     const garbage = await api.post<Envelope>('/orders', '{"broken', {
       headers: { 'Content-Type': 'application/json' },
@@ -466,14 +520,8 @@ describe('XTS interactive simulator (REST + socket.io)', () => {
       send();
       if (count === 2) send(); // duplicate the second
     };
-    await api.post('/orders', {
-      exchangeSegment: 'NSECM',
-      exchangeInstrumentID: 3045,
-      productType: 'CNC',
-      orderType: 'MARKET',
-      orderSide: 'SELL',
-      orderQuantity: 1,
-    });
+    await api.post('/orders', { ...body(), productType: 'CNC', orderSide: 'SELL' });
+    clock.advance(1_000);
     await events.until(
       (r) => r.some((e) => e.event === 'trade') && r.some((e) => (e.raw as string).includes('"Filled"')),
       'trade and Filled',
@@ -497,16 +545,8 @@ describe('XTS interactive simulator (REST + socket.io)', () => {
     ]);
     expect(otherReads.some((r) => r.status === 200)).toBe(true);
 
-    const body = {
-      exchangeSegment: 'NSECM',
-      exchangeInstrumentID: 3045,
-      productType: 'MIS',
-      orderType: 'LIMIT',
-      orderSide: 'BUY',
-      orderQuantity: 1,
-      limitPrice: 800,
-    };
-    const burst = await Promise.all(Array.from({ length: 30 }, () => api.post<Envelope>('/orders', body)));
+    const limit = { ...body(), orderType: 'LIMIT', limitPrice: 800 };
+    const burst = await Promise.all(Array.from({ length: 30 }, () => api.post<Envelope>('/orders', limit)));
     expect(burst.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(10);
     expect(burst.filter((r) => r.status === 200).length).toBeLessThanOrEqual(20);
   });
