@@ -12,10 +12,10 @@ const TYPES = [
 ];
 const PRIORITIES: Priority[] = ['critical', 'normal', 'low'];
 
-type Step = { put: string } | { yield: true };
+type Step = { put: string; wait: boolean } | { yield: true };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.constantFrom(...TYPES).map((type) => ({ put: type })) },
+  { weight: 5, arbitrary: fc.record({ put: fc.constantFrom(...TYPES), wait: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ yield: true as const }) },
 );
 
@@ -51,16 +51,30 @@ describe('EventEngine (property)', () => {
 
           if (!startLate) engine.start();
           const puts: EngineEvent[] = [];
+          const waits: Promise<void>[] = [];
           for (const step of steps) {
             if ('put' in step) {
               const event = { type: step.put, data: puts.length };
               puts.push(event);
-              engine.put(event);
+              if (!step.wait) engine.put(event);
+              else {
+                // When putAndWait resolves, every handler of that type has the event.
+                const n = event.data;
+                waits.push(
+                  engine.putAndWait(event).then((report) => {
+                    expect(report.accepted).toBe(true);
+                    expect(received.get('general')).toContain(n);
+                    if (syncTypes.includes(event.type)) expect(received.get('sync')).toContain(n);
+                    if (asyncTypes.includes(event.type)) expect(received.get('async')).toContain(n);
+                  }),
+                );
+              }
             } else {
               await turn();
             }
           }
           engine.start();
+          await Promise.all(waits);
           await engine.idle();
           await engine.stop();
 

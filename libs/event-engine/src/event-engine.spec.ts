@@ -562,6 +562,80 @@ describe('EventEngine', () => {
     });
   });
 
+  describe('putAndWait', () => {
+    it('resolves once every handler call, sync and async, is done, with their errors', async () => {
+      const gate = deferred();
+      const order: string[] = [];
+      const boom = new Error('boom');
+      engine.register('order.updated', () => void order.push('sync'));
+      engine.register('order.updated', async () => {
+        await gate.promise;
+        order.push('async');
+      });
+      engine.registerGeneral(() => {
+        throw boom;
+      });
+      engine.start();
+      const waiting = engine.putAndWait(ev('order.updated', 1)).then((report) => {
+        order.push('resolved');
+        return report;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(order).toEqual(['sync']);
+      gate.resolve();
+      expect(await waiting).toEqual({ accepted: true, filtered: false, handlers: 3, errors: [boom] });
+      expect(order).toEqual(['sync', 'async', 'resolved']);
+    });
+
+    it('waits for an async handler to work through the events queued before it', async () => {
+      const gate = deferred();
+      const handled: number[] = [];
+      engine.register('order.updated', async (event) => {
+        await gate.promise;
+        handled.push(event.data as number);
+      });
+      engine.start();
+      engine.put(ev('order.updated', 1));
+      const second = engine.putAndWait(ev('order.updated', 2));
+      await new Promise((resolve) => setImmediate(resolve));
+      gate.resolve();
+      await second;
+      expect(handled).toEqual([1, 2]);
+    });
+
+    it('reports a rejected async handler, a filtered event, and an event nobody handles', async () => {
+      engine.register('trade.executed', () => Promise.reject(new Error('nope')));
+      engine.use((event) => (event.data === 'drop' ? null : { ...event, data: `${String(event.data)}!` }));
+      engine.start();
+      const [rejected, filtered, unhandled] = await Promise.all([
+        engine.putAndWait(ev('trade.executed', 'x')),
+        engine.putAndWait(ev('trade.executed', 'drop')),
+        engine.putAndWait(ev('position.updated', 'y')),
+      ]);
+      expect(rejected).toMatchObject({ accepted: true, handlers: 1, errors: [new Error('nope')] });
+      expect(filtered).toEqual({ accepted: true, filtered: true, handlers: 0, errors: [] });
+      expect(unhandled).toEqual({ accepted: true, filtered: false, handlers: 0, errors: [] });
+    });
+
+    it('reports a refusal by a full queue, rejects past the critical limit and a double await', async () => {
+      const bounded = new EventEngine({ timerIntervalMs: 0, capacity: 1, criticalLimit: 1 });
+      bounded.put(ev('position.updated'));
+      await expect(bounded.putAndWait(ev('broker.connected'))).resolves.toEqual({
+        accepted: false,
+        filtered: false,
+        handlers: 0,
+        errors: [],
+      });
+      const critical = ev('order.updated');
+      const first = bounded.putAndWait(critical);
+      await expect(bounded.putAndWait(critical)).rejects.toThrow('already being awaited');
+      await expect(bounded.putAndWait(ev('order.updated'))).rejects.toThrow(EngineOverloadedError);
+      bounded.start();
+      await expect(first).resolves.toMatchObject({ accepted: true, handlers: 0 });
+      await bounded.stop();
+    });
+  });
+
   describe('start and stop', () => {
     it('leaves queued events for the next start by default, and drains them when asked', async () => {
       const { seen, handler } = recorder();

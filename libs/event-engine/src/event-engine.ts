@@ -3,6 +3,7 @@ import { EngineOverloadedError } from './engine-overloaded-error';
 import type {
   AnyEventMap,
   DeadLetter,
+  DeliveryReport,
   EngineEvent,
   EngineEventMap,
   EngineLogger,
@@ -55,6 +56,21 @@ class Mailbox {
   }
 }
 
+/** Follows one event given to `putAndWait` until every handler call for it has finished. */
+class Tracker {
+  started = false;
+  pending = 0;
+  handlers = 0;
+  filtered = false;
+  readonly errors: unknown[] = [];
+
+  constructor(readonly resolve: (report: DeliveryReport) => void) {}
+
+  finish(): void {
+    this.resolve({ accepted: true, filtered: this.filtered, handlers: this.handlers, errors: this.errors });
+  }
+}
+
 /** One handler registered for one type (or as general), with its counters. */
 class Subscription {
   calls = 0;
@@ -100,6 +116,8 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
   private readonly typed = new Map<string, Subscription[]>();
   private general: Subscription[] = [];
   private readonly mailboxes = new Map<AnyHandler, Mailbox>();
+  /** Events awaited through `putAndWait`, by identity; checked only while non-empty. */
+  private readonly trackers = new Map<EngineEvent, Tracker>();
   private middlewares: AnyMiddleware[] = [];
   // History is a plain overwrite-oldest circle: one store per event on the hot path.
   private readonly historyBuf: (EngineEvent | undefined)[];
@@ -204,6 +222,29 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
    */
   put(event: EventOf<M>): boolean {
     return this.enqueue(event);
+  }
+
+  /**
+   * Puts an event and resolves once every handler call for it has finished (async ones settled), with
+   * what happened to it: refused by a full queue, filtered by a middleware, or handled with any errors
+   * (which are also dead-lettered). Rejects with EngineOverloadedError like `put` throws. For acking a
+   * bus entry only when local handlers are done with it; costs a promise, so `put` stays the hot path.
+   */
+  putAndWait(event: EventOf<M>): Promise<DeliveryReport> {
+    const input = event as EngineEvent;
+    if (this.trackers.has(input)) {
+      return Promise.reject(new Error('this event object is already being awaited; put a copy'));
+    }
+    return new Promise<DeliveryReport>((resolve) => {
+      this.trackers.set(input, new Tracker(resolve));
+      let accepted = false;
+      try {
+        accepted = this.enqueue(input);
+      } finally {
+        if (!accepted) this.trackers.delete(input);
+      }
+      if (!accepted) resolve({ accepted: false, filtered: false, handlers: 0, errors: [] });
+    });
   }
 
   register<K extends keyof EngineEventMap<M> & string>(
@@ -401,12 +442,26 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
 
   private dispatch(input: EngineEvent): void {
     let event = input;
+    let tracker: Tracker | undefined;
+    if (this.trackers.size > 0) {
+      tracker = this.trackers.get(input);
+      // The same object put again meanwhile is dispatched untracked.
+      if (tracker !== undefined && tracker.started) tracker = undefined;
+      if (tracker !== undefined) tracker.started = true;
+    }
     const middlewares = this.middlewares;
     if (middlewares.length > 0) {
-      const passed = this.runMiddlewares(middlewares, event);
-      if (passed === null) return;
+      const passed = this.runMiddlewares(middlewares, event, tracker);
+      if (passed === null) {
+        if (tracker !== undefined) {
+          this.trackers.delete(input);
+          tracker.finish();
+        }
+        return;
+      }
       event = passed;
     }
+    if (tracker !== undefined) this.track(input, event, tracker);
     this.processed++;
     const historySize = this.historySize;
     if (historySize > 0) {
@@ -421,7 +476,33 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
     for (let i = 0; i < general.length; i++) this.deliver(general[i], event);
   }
 
-  private runMiddlewares(middlewares: AnyMiddleware[], input: EngineEvent): EngineEvent | null {
+  /** Counts the handler calls a tracked event is about to get; rekeys it if a middleware replaced it. */
+  private track(input: EngineEvent, event: EngineEvent, tracker: Tracker): void {
+    const calls = (this.typed.get(event.type)?.length ?? 0) + this.general.length;
+    tracker.handlers = calls;
+    tracker.pending = calls;
+    this.trackers.delete(input);
+    if (calls === 0) tracker.finish();
+    else if (!this.trackers.has(event)) this.trackers.set(event, tracker);
+    else tracker.finish(); // an enriched copy colliding with another awaited event: don't wait on it
+  }
+
+  /** One handler call for `event` is over. */
+  private delivered(event: EngineEvent, failed: boolean, error: unknown): void {
+    const tracker = this.trackers.get(event);
+    if (tracker === undefined || !tracker.started) return;
+    if (failed) tracker.errors.push(error);
+    if (--tracker.pending === 0) {
+      this.trackers.delete(event);
+      tracker.finish();
+    }
+  }
+
+  private runMiddlewares(
+    middlewares: AnyMiddleware[],
+    input: EngineEvent,
+    tracker: Tracker | undefined,
+  ): EngineEvent | null {
     let event = input;
     for (const middleware of middlewares) {
       let out: EngineEvent | null | undefined | void;
@@ -430,10 +511,12 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
       } catch (error) {
         this.failed++;
         this.recordFailure(event, error, middleware.name || 'middleware', 'middleware');
+        tracker?.errors.push(error);
         return null;
       }
       if (out === null) {
         this.filtered++;
+        if (tracker !== undefined) tracker.filtered = true;
         return null;
       }
       if (out !== undefined) event = out;
@@ -484,6 +567,7 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
     } catch (error) {
       if (this.timing) this.timeSync(sub);
       this.fail(sub, event, error);
+      if (this.trackers.size > 0) this.delivered(event, true, error);
       return;
     }
     if (result !== undefined && isThenable(result)) {
@@ -499,6 +583,7 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
       return;
     }
     if (this.timing) this.timeSync(sub);
+    if (this.trackers.size > 0) this.delivered(event, false, undefined);
   }
 
   private timeSync(sub: Subscription): void {
@@ -525,6 +610,7 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
     mailbox.busy = false;
     this.inFlight--;
     if (failed) this.fail(sub, event, error);
+    if (this.trackers.size > 0) this.delivered(event, failed, error);
     // The next waiting event goes to this handler only now: one at a time, in dispatch order.
     while (!mailbox.busy && mailbox.events.length > 0) {
       this.timing = true;

@@ -83,6 +83,18 @@ export interface EventEngineOptions {
   now?: () => number;
 }
 
+/** What `putAndWait` resolves with. */
+export interface DeliveryReport {
+  /** False when a full queue refused the event (never for critical events). */
+  readonly accepted: boolean;
+  /** A middleware dropped it on purpose. */
+  readonly filtered: boolean;
+  /** Handler calls it got. */
+  readonly handlers: number;
+  /** What its failing handlers or middleware threw (each is also dead-lettered). */
+  readonly errors: readonly unknown[];
+}
+
 export interface DeadLetter<E> {
   readonly event: E;
   readonly error: unknown;

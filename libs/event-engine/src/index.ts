@@ -6,6 +6,7 @@ export { TIMER } from './event-engine.types';
 export type {
   AnyEventMap,
   DeadLetter,
+  DeliveryReport,
   EngineEvent,
   EngineEventMap,
   EngineLogger,
