@@ -166,6 +166,14 @@ describe('XTS interactive simulator (REST + socket.io)', () => {
     expect(form.data).toMatchObject({ type: 'success', result: { userID: 'JN0001' } });
     expect(form.data.result.token).not.toBe(json.data.result.token);
 
+    // The Python SDK posts the JSON text without a JSON content type.
+    const untyped = await client().post<Envelope<Row>>(
+      '/user/session',
+      JSON.stringify({ appKey: 'xts-demo', secretKey: 'demo-secret', source: 'WEBAPI' }),
+      { headers: { 'Content-Type': 'text/plain' } },
+    );
+    expect(untyped.data).toMatchObject({ type: 'success', result: { userID: 'JN0001' } });
+
     const bad = await client().post<Envelope>('/user/session', { appKey: 'xts-demo', secretKey: 'nope' });
     expect(bad.data).toMatchObject({ type: 'error' });
     expect(bad.status).toBe(400);
