@@ -13,6 +13,8 @@ describe('Kite client failures → typed errors', () => {
     [{ error_type: 'NetworkException', message: 'No response from server with error code: ECONNABORTED' }, 'read', BrokerUnavailableError, 503],
     [{ error_type: 'NetworkException', message: 'No response from server with error code: ECONNREFUSED' }, 'write', BrokerUnavailableError, 503],
     [{ error_type: 'DataException', message: 'Unknown content type (text/html) with response: (<html>)' }, 'read', BrokerUnavailableError, 503],
+    [{ status: 'error', error_type: 'GeneralException', message: "Couldn't find that `order_id`." }, 'write', BrokerInputError, 400],
+    [{ status: 'error', error_type: 'GeneralException', message: 'Internal error.' }, 'read', BrokerUnavailableError, 503],
     [new Error('socket hang up'), 'read', BrokerUnavailableError, 503],
   ] as const)('%j on %s → %p', (error, operation, type, status) => {
     const mapped = toKiteError(error, operation);

@@ -25,6 +25,10 @@ export function toKiteError(error: unknown, operation: 'read' | 'write'): Broker
     typeof body.message === 'string' ? body.message : error instanceof Error ? error.message : 'unknown Kite error';
   if (errorType === 'TokenException') return new BrokerAuthError('zerodha', message, errorType, { cause: error });
   if (errorType !== null && INPUT_TYPES.has(errorType)) return new BrokerInputError('zerodha', message, errorType, { cause: error });
+  // Kite answers an unknown order with GeneralException + 404; the client hides the status, the text remains.
+  if (errorType === 'GeneralException' && /couldn.t find|not found|does not exist/i.test(message)) {
+    return new BrokerInputError('zerodha', message, errorType, { cause: error });
+  }
   if (/too many requests|rate limit/i.test(message)) return new BrokerRateLimitError('zerodha', message, errorType, { cause: error });
   if (operation === 'write' && AMBIGUOUS.test(message)) {
     return new BrokerTimeoutError('zerodha', message, errorType, { cause: error });

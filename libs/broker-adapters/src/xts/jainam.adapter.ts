@@ -96,7 +96,8 @@ export class JainamAdapter extends BrokerAdapter {
       onEvent: (event, payload, receivedAt) => this.handleSocketEvent(event, payload, receivedAt),
       onState: (state, reason) => {
         if (this.socket !== socket) return;
-        if (state === 'auth-failed' || state === 'logged-out') this.rest.setSession(null);
+        // Only forget the session this socket used; a newer login must survive a late logout.
+        if ((state === 'auth-failed' || state === 'logged-out') && this.rest.current?.token === session.token) this.rest.setSession(null);
         this.setSocketState(state, reason);
       },
     });
