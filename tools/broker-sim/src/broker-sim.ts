@@ -16,7 +16,13 @@ export const ScenarioSchema = z
     funds: z.record(z.string(), z.number().nonnegative()).optional(),
     marketHours: z.enum(['always', 'nse']).optional(),
     prices: z
-      .array(z.object({ exchange: z.string().optional(), tradingsymbol: z.string().min(1), price: z.number().positive() }))
+      .array(
+        z.object({
+          exchange: z.string().optional(),
+          tradingsymbol: z.string().min(1),
+          price: z.number().positive(),
+        }),
+      )
       .optional(),
   })
   .strict();

@@ -11,6 +11,17 @@ export { FakeClock } from './engine/fake-clock';
 export { systemClock, type SimClock } from './engine/sim-clock';
 export { defaultInstruments } from './engine/instruments';
 export * from './engine/engine.types';
-export { FaultInjector, FAULT_CHANNELS, type FaultChannel, type ChannelFaults } from './faults/fault-injector';
+export {
+  FaultInjector,
+  FAULT_CHANNELS,
+  type FaultChannel,
+  type ChannelFaults,
+} from './faults/fault-injector';
 export { postbackChecksum, sessionChecksum, istTimestamp } from './kite/kite-format';
-export { decodeFrame, decodePacket, encodeFrame, encodePacket, type TickData } from './kite/kite-ticker.codec';
+export {
+  decodeFrame,
+  decodePacket,
+  encodeFrame,
+  encodePacket,
+  type TickData,
+} from './kite/kite-ticker.codec';

@@ -33,7 +33,12 @@ async function main(): Promise<void> {
   // Identities only; secrets stay out of the log.
   log.info(
     {
-      kite: { rest: sim.kiteUrl, ticker: sim.kiteUrl.replace(/^http/, 'ws'), apiKey: config.KITE_API_KEY, users: ['AB1234', 'CD5678'] },
+      kite: {
+        rest: sim.kiteUrl,
+        ticker: sim.kiteUrl.replace(/^http/, 'ws'),
+        apiKey: config.KITE_API_KEY,
+        users: ['AB1234', 'CD5678'],
+      },
       xts: { url: sim.xtsUrl, appKey: config.XTS_APP_KEY, userID: 'JN0001' },
       admin: `${sim.kiteUrl}/_sim`,
       postbacks: config.ZERODHA_POSTBACK_URL,

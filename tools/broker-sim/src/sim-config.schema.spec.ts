@@ -23,8 +23,14 @@ describe('SimConfigSchema', () => {
   });
 
   it('reads the knobs and lists every bad value', () => {
-    const config = loadConfig('broker-sim', SimConfigSchema, { SIM_KITE_RATE_LIMIT: '0', SIM_SEED: '9', SIM_MARKET_HOURS: 'nse' });
-    expect(config).toEqual(expect.objectContaining({ SIM_KITE_RATE_LIMIT: false, SIM_SEED: 9, SIM_MARKET_HOURS: 'nse' }));
+    const config = loadConfig('broker-sim', SimConfigSchema, {
+      SIM_KITE_RATE_LIMIT: '0',
+      SIM_SEED: '9',
+      SIM_MARKET_HOURS: 'nse',
+    });
+    expect(config).toEqual(
+      expect.objectContaining({ SIM_KITE_RATE_LIMIT: false, SIM_SEED: 9, SIM_MARKET_HOURS: 'nse' }),
+    );
     let error: unknown;
     try {
       loadConfig('broker-sim', SimConfigSchema, { SIM_KITE_PORT: 'x', ZERODHA_POSTBACK_URL: 'nope' });

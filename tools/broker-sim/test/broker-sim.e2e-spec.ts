@@ -62,7 +62,9 @@ it('routes XTS socket events through the shared fault injector', async () => {
     const twoCopies = new Promise<void>((resolve) =>
       socket.on('order', (payload: string) => {
         orders.push(payload);
-        const filled = orders.filter((o) => (JSON.parse(o) as { OrderStatus: string }).OrderStatus === 'Filled');
+        const filled = orders.filter(
+          (o) => (JSON.parse(o) as { OrderStatus: string }).OrderStatus === 'Filled',
+        );
         if (filled.length === 2) resolve();
       }),
     );
@@ -85,7 +87,10 @@ it('routes XTS socket events through the shared fault injector', async () => {
     });
     expect(place.status).toBe(200);
     await twoCopies;
-    const faults = (await admin('/_sim/faults')).data.faults as Record<string, { stats: Record<string, number> }>;
+    const faults = (await admin('/_sim/faults')).data.faults as Record<
+      string,
+      { stats: Record<string, number> }
+    >;
     expect(faults['xts-socket'].stats.duplicated).toBeGreaterThan(0);
     const dropped = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
     const res = await admin('/_sim/faults', { channel: 'xts-socket', disconnect: true });

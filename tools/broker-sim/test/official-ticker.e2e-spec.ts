@@ -14,7 +14,13 @@ let sim: BrokerSim;
 let child: ChildProcess | undefined;
 
 beforeAll(async () => {
-  sim = await startBrokerSim({ kitePort: 0, xtsPort: 0, tickMs: 0, partialFillProbability: 0, postbackUrl: 'http://127.0.0.1:9/none' });
+  sim = await startBrokerSim({
+    kitePort: 0,
+    xtsPort: 0,
+    tickMs: 0,
+    partialFillProbability: 0,
+    postbackUrl: 'http://127.0.0.1:9/none',
+  });
 });
 
 afterAll(async () => {
@@ -29,16 +35,20 @@ afterAll(async () => {
 it('is accepted by the official KiteTicker: ticks and order_update arrive', async () => {
   const kc = new KiteConnect({ api_key: 'kite-demo', root: sim.kiteUrl });
   const session = await kc.generateSession('AB1234', 'demo-secret');
-  child = spawn(process.execPath, ['-r', '@swc-node/register', resolve(__dirname, 'official-ticker.child.ts')], {
-    env: {
-      ...process.env,
-      KITE_API_KEY: 'kite-demo',
-      KITE_ACCESS_TOKEN: session.access_token,
-      KITE_TICKER_ROOT: `${sim.kiteUrl.replace('http', 'ws')}/`,
-      KITE_TOKENS: '779521',
+  child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', resolve(__dirname, 'official-ticker.child.ts')],
+    {
+      env: {
+        ...process.env,
+        KITE_API_KEY: 'kite-demo',
+        KITE_ACCESS_TOKEN: session.access_token,
+        KITE_TICKER_ROOT: `${sim.kiteUrl.replace('http', 'ws')}/`,
+        KITE_TOKENS: '779521',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const lines = new Inbox<Line>();
   createInterface({ input: child.stdout! }).on('line', (l) => {
     try {

@@ -2,7 +2,12 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { SimOrder } from '../engine/engine.types';
 import type { MatchingEngine } from '../engine/matching-engine';
-import { ChannelFaultsSchema, FAULT_CHANNELS, type FaultChannel, type FaultInjector } from '../faults/fault-injector';
+import {
+  ChannelFaultsSchema,
+  FAULT_CHANNELS,
+  type FaultChannel,
+  type FaultInjector,
+} from '../faults/fault-injector';
 import { sendJson } from '../kite/kite-http';
 import type { KiteParts } from '../kite/kite-simulator';
 
@@ -23,7 +28,11 @@ const KiteWsBodySchema = z.object({
   userId: z.string().min(1),
   frame: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]),
 });
-const XtsEmitBodySchema = z.object({ userID: z.string().min(1), event: z.string().min(1), payload: z.unknown() });
+const XtsEmitBodySchema = z.object({
+  userID: z.string().min(1),
+  event: z.string().min(1),
+  payload: z.unknown(),
+});
 
 const ChannelRequestSchema = ChannelFaultsSchema.partial().extend({
   /** Closes the channel's sockets now. */
@@ -54,7 +63,10 @@ const PriceBodySchema = z
     /** Moves the price by this many rupees (negative = down). */
     move: z.number().optional(),
   })
-  .refine((b) => b.tradingsymbol !== undefined || b.instrument_token !== undefined, 'tradingsymbol or instrument_token')
+  .refine(
+    (b) => b.tradingsymbol !== undefined || b.instrument_token !== undefined,
+    'tradingsymbol or instrument_token',
+  )
   .refine((b) => (b.price === undefined) !== (b.move === undefined), 'exactly one of price or move');
 
 const FundsBodySchema = z.object({ userId: z.string().min(1), funds: z.number().nonnegative() });
@@ -97,10 +109,13 @@ export function applyFaults(faults: FaultInjector, body: z.infer<typeof FaultsBo
   let expired = 0;
   for (const [channel, request] of requests) {
     const { disconnect, tokenExpiry, userId, ...settings } = request;
-    const clean = Object.fromEntries(Object.entries(settings).filter(([k, v]) => k !== 'channel' && k !== 'reset' && v !== undefined));
+    const clean = Object.fromEntries(
+      Object.entries(settings).filter(([k, v]) => k !== 'channel' && k !== 'reset' && v !== undefined),
+    );
     faults.set(channel, clean);
     if (disconnect) disconnected += faults.disconnect(channel, userId);
-    if (tokenExpiry) expired += faults.expireTokens(channel, typeof tokenExpiry === 'string' ? tokenExpiry : userId);
+    if (tokenExpiry)
+      expired += faults.expireTokens(channel, typeof tokenExpiry === 'string' ? tokenExpiry : userId);
   }
   return { disconnected, expired };
 }
@@ -149,7 +164,12 @@ export function simAdminRouter(options: SimAdminOptions): Router {
     const positions = Object.fromEntries(
       users.map((u) => [
         u,
-        engine.positions(u).map((p) => ({ ...p, instrument: { exchange: p.instrument.exchange, tradingsymbol: p.instrument.tradingsymbol } })),
+        engine
+          .positions(u)
+          .map((p) => ({
+            ...p,
+            instrument: { exchange: p.instrument.exchange, tradingsymbol: p.instrument.tradingsymbol },
+          })),
       ]),
     );
     ok(res, { orders: orders.map(orderTruth), positions });
@@ -169,13 +189,20 @@ export function simAdminRouter(options: SimAdminOptions): Router {
       body.instrument_token !== undefined
         ? engine.findInstrumentByToken(body.instrument_token)
         : engine.instruments.find(
-            (i) => i.tradingsymbol === body.tradingsymbol && (body.exchange === undefined || i.exchange === body.exchange),
+            (i) =>
+              i.tradingsymbol === body.tradingsymbol &&
+              (body.exchange === undefined || i.exchange === body.exchange),
           );
     if (!instrument) return bad(res, 'unknown instrument');
     const target = body.price ?? engine.lastPrice(instrument) + (body.move ?? 0);
     if (!(target > 0)) return bad(res, 'price must stay positive');
     const lastPrice = engine.setPrice(instrument, target);
-    ok(res, { exchange: instrument.exchange, tradingsymbol: instrument.tradingsymbol, instrument_token: instrument.kiteToken, lastPrice });
+    ok(res, {
+      exchange: instrument.exchange,
+      tradingsymbol: instrument.tradingsymbol,
+      instrument_token: instrument.kiteToken,
+      lastPrice,
+    });
   });
 
   router.get('/_sim/instruments', (_req, res) => {
@@ -200,7 +227,12 @@ export function simAdminRouter(options: SimAdminOptions): Router {
   });
 
   router.get('/_sim/health', (_req, res) => {
-    ok(res, { status: 'ok', ...options.urls(), orders: engine.allOrders().length, tickerConnections: kite.ticker.connections() });
+    ok(res, {
+      status: 'ok',
+      ...options.urls(),
+      orders: engine.allOrders().length,
+      tickerConnections: kite.ticker.connections(),
+    });
   });
 
   router.use('/_sim', (_req, res) => sendJson(res, 404, { status: 'error', message: 'unknown admin route' }));

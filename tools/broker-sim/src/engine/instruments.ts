@@ -11,11 +11,7 @@ import type { SimInstrument } from './engine.types';
  * BANKNIFTY monthly contracts only since Nov 2024). XTS names are "NIFTY 01DEC2026 CE 26000".
  * Lot sizes NIFTY 65 and BANKNIFTY 30 (NSE, from the Jan 2026 expiries); option tick 0.05.
  */
-const equity = (
-  tradingsymbol: string,
-  exchangeToken: number,
-  basePrice: number,
-): SimInstrument => ({
+const equity = (tradingsymbol: string, exchangeToken: number, basePrice: number): SimInstrument => ({
   kiteToken: exchangeToken * 256 + 1,
   xtsId: exchangeToken,
   exchange: 'NSE',
@@ -28,7 +24,12 @@ const equity = (
   kind: 'equity',
 });
 
-const index = (tradingsymbol: string, kiteToken: number, xtsId: number, basePrice: number): SimInstrument => ({
+const index = (
+  tradingsymbol: string,
+  kiteToken: number,
+  xtsId: number,
+  basePrice: number,
+): SimInstrument => ({
   kiteToken,
   xtsId,
   exchange: 'NSE',

@@ -32,8 +32,9 @@ function setup(options: MatchingEngineOptions = {}) {
 
 const states = (order: SimOrder): SimOrderState[] => order.history.map((s) => s.state);
 const exactAverage = (order: SimOrder): number =>
-  Math.round(order.trades.reduce((sum, t) => sum + t.quantity * Math.round(t.price * 100), 0) / order.filledQuantity) /
-  100;
+  Math.round(
+    order.trades.reduce((sum, t) => sum + t.quantity * Math.round(t.price * 100), 0) / order.filledQuantity,
+  ) / 100;
 
 describe('MatchingEngine', () => {
   it('fills a MARKET order at the last price through the Kite lifecycle', () => {
@@ -212,7 +213,14 @@ describe('MatchingEngine', () => {
     const order = place({ orderType: 'LIMIT', price: 700 });
     engine.cancel('AB1234', order.orderId);
     settle();
-    expect(states(order)).toEqual(['received', 'validation-pending', 'open-pending', 'open', 'cancel-pending', 'cancelled']);
+    expect(states(order)).toEqual([
+      'received',
+      'validation-pending',
+      'open-pending',
+      'open',
+      'cancel-pending',
+      'cancelled',
+    ]);
   });
 
   it('cancels an IOC limit order that is not marketable', () => {
@@ -238,7 +246,9 @@ describe('MatchingEngine', () => {
     const order = place({ product: 'CNC', quantity: 10 });
     settle();
     expect(states(order)).toEqual(['received', 'validation-pending', 'rejected']);
-    expect(order.statusMessage).toMatch(/^Insufficient funds\. Required margin is 8124\.50 but available margin is 1000\.00/);
+    expect(order.statusMessage).toMatch(
+      /^Insufficient funds\. Required margin is 8124\.50 but available margin is 1000\.00/,
+    );
     expect(order.statusMessageRaw).toMatch(/^RMS:Margin Exceeds,Required:8124\.50, Available:1000\.00/);
     expect(order.exchangeOrderId).toBeNull();
   });
@@ -364,12 +374,18 @@ describe('MatchingEngine', () => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
         ids.push(place({ quantity: 10 * (i + 1) }).orderId);
-        ids.push(place({ exchange: 'NFO', tradingsymbol: 'NIFTY26D0126000PE', quantity: 130, side: 'SELL' }).orderId);
+        ids.push(
+          place({ exchange: 'NFO', tradingsymbol: 'NIFTY26D0126000PE', quantity: 130, side: 'SELL' }).orderId,
+        );
         clock.advance(700);
       }
       clock.advance(5_000);
       engine.stop();
-      return JSON.stringify({ ids, orders: engine.allOrders(), prices: engine.instruments.map((i) => engine.lastPrice(i)) });
+      return JSON.stringify({
+        ids,
+        orders: engine.allOrders(),
+        prices: engine.instruments.map((i) => engine.lastPrice(i)),
+      });
     };
     expect(run(7)).toBe(run(7));
     expect(run(7)).not.toBe(run(8));

@@ -90,7 +90,7 @@ export function onTick(price: number, tickSize: number): boolean {
 
 const roundToTick = (price: number, tickSize: number): number => {
   const tick = toPaise(tickSize);
-  return (Math.max(tick, Math.round((price * 100) / tick) * tick)) / 100;
+  return Math.max(tick, Math.round((price * 100) / tick) * tick) / 100;
 };
 
 /**
@@ -261,7 +261,8 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
   walkStep(): void {
     for (const instrument of this.instruments) {
       const state = this.marketOf(instrument);
-      const sigma = instrument.kind === 'index-option' ? 0.003 : instrument.kind === 'index' ? 0.0003 : 0.0004;
+      const sigma =
+        instrument.kind === 'index-option' ? 0.003 : instrument.kind === 'index' ? 0.0003 : 0.0004;
       // A weak pull back to the base price keeps a long demo from drifting off into nonsense.
       const pull = -0.01 * Math.log(state.lastPrice / instrument.basePrice);
       const next = state.lastPrice * Math.exp(pull + sigma * state.prng.normal());
@@ -270,7 +271,12 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
     }
   }
 
-  private applyPrice(instrument: SimInstrument, state: MarketState, price: number, tradedQuantity: number): void {
+  private applyPrice(
+    instrument: SimInstrument,
+    state: MarketState,
+    price: number,
+    tradedQuantity: number,
+  ): void {
     state.lastPrice = price;
     state.high = Math.max(state.high, price);
     state.low = Math.min(state.low, price);
@@ -391,7 +397,10 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
     const w = this.working(userId, orderId);
     const { order } = w;
     if (TERMINAL.has(order.state)) {
-      throw new SimInputError(`Order cannot be modified as it is ${order.state === 'complete' ? 'completed' : order.state}.`, 'state');
+      throw new SimInputError(
+        `Order cannot be modified as it is ${order.state === 'complete' ? 'completed' : order.state}.`,
+        'state',
+      );
     }
     this.checkModify(order, changes);
     if (PRE_OPEN.has(order.state)) {
@@ -424,7 +433,8 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
 
   private working(userId: string, orderId: string): Working {
     const w = this.ordersById.get(orderId);
-    if (!w || w.order.userId !== userId) throw new SimInputError("Couldn't find that `order_id`.", 'not-found');
+    if (!w || w.order.userId !== userId)
+      throw new SimInputError("Couldn't find that `order_id`.", 'not-found');
     return w;
   }
 
@@ -501,7 +511,10 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
           raw: `RMS:Rule: Trigger price ${order.triggerPrice} crossed LTP ${ltp}`,
         };
       }
-      if (order.orderType === 'SL' && (buy ? order.triggerPrice > order.price : order.triggerPrice < order.price)) {
+      if (
+        order.orderType === 'SL' &&
+        (buy ? order.triggerPrice > order.price : order.triggerPrice < order.price)
+      ) {
         return {
           message: `Trigger price for stoploss ${buy ? 'buy' : 'sell'} orders cannot be ${buy ? 'above' : 'below'} the limit price.`,
           raw: `RMS:Rule: Trigger price ${order.triggerPrice} beyond limit price ${order.price}`,
@@ -509,7 +522,8 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
       }
     }
     const required = this.requiredFor(order, order.quantity);
-    const available = (this.fundsByUser.get(order.userId) ?? this.defaultFunds) - this.utilisedMargin(order.userId, order);
+    const available =
+      (this.fundsByUser.get(order.userId) ?? this.defaultFunds) - this.utilisedMargin(order.userId, order);
     if (required > available + 1e-9) {
       return {
         message: `Insufficient funds. Required margin is ${fmt2(required)} but available margin is ${fmt2(available)}. Check the orderbook for open orders.`,
@@ -538,7 +552,13 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
     }
     for (const p of this.positions(userId)) {
       if (p.netQuantity === 0) continue;
-      used += requiredMargin(p.instrument, p.netQuantity > 0 ? 'BUY' : 'SELL', p.product, Math.abs(p.netQuantity), p.averagePrice);
+      used += requiredMargin(
+        p.instrument,
+        p.netQuantity > 0 ? 'BUY' : 'SELL',
+        p.product,
+        Math.abs(p.netQuantity),
+        p.averagePrice,
+      );
     }
     return Math.round(used * 100) / 100;
   }

@@ -25,7 +25,14 @@ const round2 = (n: number): number => Math.round(n * 100) / 100;
 export class PositionBook {
   private readonly byUser = new Map<string, Map<string, PositionState>>();
 
-  apply(userId: string, instrument: SimInstrument, product: SimProduct, side: SimSide, quantity: number, price: number): void {
+  apply(
+    userId: string,
+    instrument: SimInstrument,
+    product: SimProduct,
+    side: SimSide,
+    quantity: number,
+    price: number,
+  ): void {
     let positions = this.byUser.get(userId);
     if (!positions) {
       positions = new Map();
@@ -94,7 +101,10 @@ export class PositionBook {
 
   /** Net quantity of one position (0 when there is none). */
   netQuantity(userId: string, instrument: SimInstrument, product: SimProduct): number {
-    return this.byUser.get(userId)?.get(`${instrument.exchange}:${instrument.tradingsymbol}:${product}`)?.netQuantity ?? 0;
+    return (
+      this.byUser.get(userId)?.get(`${instrument.exchange}:${instrument.tradingsymbol}:${product}`)
+        ?.netQuantity ?? 0
+    );
   }
 
   clear(): void {

@@ -1,6 +1,10 @@
 import { FaultInjector } from './fault-injector';
 
-function collect(faults: FaultInjector, channel: 'postback' | 'ticker' | 'xts-socket', count: number): string[] {
+function collect(
+  faults: FaultInjector,
+  channel: 'postback' | 'ticker' | 'xts-socket',
+  count: number,
+): string[] {
   const out: string[] = [];
   for (let i = 0; i < count; i++) faults.deliver(channel, `order-${i}`, () => out.push(`m${i}`));
   return out;

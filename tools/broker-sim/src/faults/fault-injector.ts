@@ -21,7 +21,14 @@ export const ChannelFaultsSchema = z
   .strict();
 export type ChannelFaults = z.infer<typeof ChannelFaultsSchema>;
 
-export const NO_FAULTS: ChannelFaults = { drop: 0, duplicate: 0, reorder: 0, delayMs: 0, jitterMs: 0, badChecksum: 0 };
+export const NO_FAULTS: ChannelFaults = {
+  drop: 0,
+  duplicate: 0,
+  reorder: 0,
+  delayMs: 0,
+  jitterMs: 0,
+  badChecksum: 0,
+};
 
 export interface ChannelStats {
   offered: number;
@@ -45,7 +52,14 @@ interface Held {
   send: () => void;
 }
 
-const emptyStats = (): ChannelStats => ({ offered: 0, sent: 0, dropped: 0, duplicated: 0, delayed: 0, reordered: 0 });
+const emptyStats = (): ChannelStats => ({
+  offered: 0,
+  sent: 0,
+  dropped: 0,
+  duplicated: 0,
+  delayed: 0,
+  reordered: 0,
+});
 
 /**
  * One fault injector shared by every push channel of the simulators (Kite postbacks, Kite ticker
@@ -183,7 +197,8 @@ export class FaultInjector {
       const j = this.prng.int(0, i);
       [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
     }
-    if (shuffled.length > 1 && shuffled.every((h, i) => h === held[i])) shuffled.push(shuffled.shift() as Held);
+    if (shuffled.length > 1 && shuffled.every((h, i) => h === held[i]))
+      shuffled.push(shuffled.shift() as Held);
     if (shuffled.length > 1) this.statsOf(channel).reordered += shuffled.length;
     for (const h of shuffled) h.send();
   }

@@ -8,7 +8,8 @@ const FIXTURES = resolve(
   'kite',
 );
 const packet = (name: string) => Buffer.from(readFileSync(resolve(FIXTURES, name), 'utf8').trim(), 'base64');
-const json = (name: string) => JSON.parse(readFileSync(resolve(FIXTURES, name), 'utf8')) as Record<string, unknown>;
+const json = (name: string) =>
+  JSON.parse(readFileSync(resolve(FIXTURES, name), 'utf8')) as Record<string, unknown>;
 const epoch = (iso: unknown) => Date.parse(String(iso)) / 1000;
 
 describe('Kite checksums', () => {
@@ -86,7 +87,14 @@ describe('Kite ticker codec', () => {
     expect(frame.readInt16BE(0)).toBe(2);
     const [a, b] = decodeFrame(frame);
     expect(a).toEqual({ instrument_token: 779521, mode: 'ltp', tradable: true, last_price: 812.45 });
-    expect(b).toEqual(expect.objectContaining({ mode: 'full', tradable: false, last_price: 26012.35, timestamp: 1_795_000_000 }));
+    expect(b).toEqual(
+      expect.objectContaining({
+        mode: 'full',
+        tradable: false,
+        last_price: 26012.35,
+        timestamp: 1_795_000_000,
+      }),
+    );
     expect(b.ohlc).toEqual({ open: 26000, high: 26050, low: 25990.5, close: 25980 });
   });
 });

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { SimOrder, SimOrderSnapshot, SimOrderState, SimPosition, SimTrade } from '../engine/engine.types';
+import type {
+  SimOrder,
+  SimOrderSnapshot,
+  SimOrderState,
+  SimPosition,
+  SimTrade,
+} from '../engine/engine.types';
 
 const IST_OFFSET_MS = 330 * 60_000;
 
@@ -28,12 +34,16 @@ export const KITE_STATUS: Record<SimOrderState, string> = {
 
 /** sha256(order_id + order_timestamp + api_secret), lowercase hex (brokers.md §1.9). */
 export function postbackChecksum(orderId: string, orderTimestamp: string, apiSecret: string): string {
-  return createHash('sha256').update(orderId + orderTimestamp + apiSecret).digest('hex');
+  return createHash('sha256')
+    .update(orderId + orderTimestamp + apiSecret)
+    .digest('hex');
 }
 
 /** sha256(api_key + request_token + api_secret), lowercase hex (brokers.md §1.2). */
 export function sessionChecksum(apiKey: string, requestToken: string, apiSecret: string): string {
-  return createHash('sha256').update(apiKey + requestToken + apiSecret).digest('hex');
+  return createHash('sha256')
+    .update(apiKey + requestToken + apiSecret)
+    .digest('hex');
 }
 
 const guidOf = (orderId: string): string =>
@@ -41,7 +51,9 @@ const guidOf = (orderId: string): string =>
 
 /** Kite keeps the unfilled rest in pending_quantity on a cancelled row (see orders.json). */
 function pendingOnWire(snapshot: SimOrderSnapshot): number {
-  return snapshot.state === 'cancelled' ? snapshot.quantity - snapshot.filledQuantity : snapshot.pendingQuantity;
+  return snapshot.state === 'cancelled'
+    ? snapshot.quantity - snapshot.filledQuantity
+    : snapshot.pendingQuantity;
 }
 
 /**

@@ -56,7 +56,11 @@ export class KitePostbackService {
     const { order, snapshot } = event;
     const payload = kitePostbackPayload(order, snapshot, { status, appId: this.options.appId, checksum: '' });
     const bad = this.options.faults.corruptChecksum('postback');
-    payload.checksum = postbackChecksum(order.orderId, payload.order_timestamp, bad ? 'wrong-secret' : this.options.apiSecret);
+    payload.checksum = postbackChecksum(
+      order.orderId,
+      payload.order_timestamp,
+      bad ? 'wrong-secret' : this.options.apiSecret,
+    );
     const body = JSON.stringify(payload);
     this.options.faults.deliver('postback', order.orderId, () => {
       void this.post(body);

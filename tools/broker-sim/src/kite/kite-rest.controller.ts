@@ -22,7 +22,10 @@ const PRODUCTS = ['CNC', 'MIS', 'NRML', 'MTF'] as const;
 const VALIDITIES = ['DAY', 'IOC'] as const;
 const SUPPORTED_VARIETIES = new Set(['regular', 'amo']);
 
-const formNumber = z.preprocess((v) => (v === '' || v === undefined ? undefined : Number(v)), z.number().finite());
+const formNumber = z.preprocess(
+  (v) => (v === '' || v === undefined ? undefined : Number(v)),
+  z.number().finite(),
+);
 const formInt = z.preprocess((v) => (v === '' || v === undefined ? undefined : Number(v)), z.number().int());
 
 const PlaceBodySchema = z.object({
@@ -195,7 +198,10 @@ export function kiteRestRouter(options: KiteRestOptions): Router {
 
   router.get('/user/margins', auth, (_req, res) => {
     const userId = sessionOf(res).userId;
-    kiteSuccess(res, { equity: segmentMargins(userId, 'equity'), commodity: segmentMargins(userId, 'commodity') });
+    kiteSuccess(res, {
+      equity: segmentMargins(userId, 'equity'),
+      commodity: segmentMargins(userId, 'commodity'),
+    });
   });
 
   router.get('/user/margins/:segment', auth, (req, res) => {
@@ -274,23 +280,37 @@ export function kiteRestRouter(options: KiteRestOptions): Router {
   };
 
   router.get('/orders', auth, (_req, res) => {
-    kiteSuccess(res, kiteOrders(sessionOf(res).userId).map((o) => kiteOrderRow(o)));
+    kiteSuccess(
+      res,
+      kiteOrders(sessionOf(res).userId).map((o) => kiteOrderRow(o)),
+    );
   });
 
   router.get('/orders/:order_id', auth, (req, res) => {
     const order = findOrder(res, String(req.params.order_id));
-    if (order) kiteSuccess(res, order.history.map((s) => kiteOrderRow(order, s)));
+    if (order)
+      kiteSuccess(
+        res,
+        order.history.map((s) => kiteOrderRow(order, s)),
+      );
   });
 
   router.get('/orders/:order_id/trades', auth, (req, res) => {
     const order = findOrder(res, String(req.params.order_id));
-    if (order) kiteSuccess(res, order.trades.map((t) => kiteTradeRow(order, t)));
+    if (order)
+      kiteSuccess(
+        res,
+        order.trades.map((t) => kiteTradeRow(order, t)),
+      );
   });
 
   router.get('/trades', auth, (_req, res) => {
     const rows = kiteOrders(sessionOf(res).userId).flatMap((o) => o.trades.map((t) => ({ o, t })));
     rows.sort((a, b) => a.t.time.getTime() - b.t.time.getTime());
-    kiteSuccess(res, rows.map(({ o, t }) => kiteTradeRow(o, t)));
+    kiteSuccess(
+      res,
+      rows.map(({ o, t }) => kiteTradeRow(o, t)),
+    );
   });
 
   router.get('/portfolio/positions', auth, (_req, res) => {

@@ -20,8 +20,7 @@ export const DEFAULT_KITE_USERS: KiteUserConfig[] = [
 ];
 
 export type KiteLoginResult =
-  | { ok: true; session: KiteSession; user: KiteUserConfig }
-  | { ok: false; message: string };
+  { ok: true; session: KiteSession; user: KiteUserConfig } | { ok: false; message: string };
 
 const sameHex = (a: string, b: string): boolean =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));

@@ -3,7 +3,12 @@ import { resolve } from 'node:path';
 import { KiteConnect } from 'kiteconnect';
 import { startBrokerSim, type BrokerSim } from '../broker-sim';
 import { postbackChecksum, sessionChecksum } from './kite-format';
-import { openTicker, startPostbackReceiver, type PostbackReceiver, type TickerMessage } from './kite-test-helpers';
+import {
+  openTicker,
+  startPostbackReceiver,
+  type PostbackReceiver,
+  type TickerMessage,
+} from './kite-test-helpers';
 import { decodeFrame } from './kite-ticker.codec';
 
 const FIXTURES = resolve(
@@ -18,12 +23,40 @@ const keys = (o: unknown): string[] => Object.keys(o as object).sort();
 const API_KEY = 'kite-demo';
 const SECRET = 'demo-secret';
 const POSTBACK_FIELDS = [
-  'user_id', 'unfilled_quantity', 'app_id', 'checksum', 'placed_by', 'order_id', 'exchange_order_id',
-  'parent_order_id', 'status', 'status_message', 'status_message_raw', 'order_timestamp',
-  'exchange_update_timestamp', 'exchange_timestamp', 'variety', 'exchange', 'tradingsymbol',
-  'instrument_token', 'order_type', 'transaction_type', 'validity', 'product', 'quantity',
-  'disclosed_quantity', 'price', 'trigger_price', 'average_price', 'filled_quantity', 'pending_quantity',
-  'cancelled_quantity', 'market_protection', 'meta', 'tag', 'guid',
+  'user_id',
+  'unfilled_quantity',
+  'app_id',
+  'checksum',
+  'placed_by',
+  'order_id',
+  'exchange_order_id',
+  'parent_order_id',
+  'status',
+  'status_message',
+  'status_message_raw',
+  'order_timestamp',
+  'exchange_update_timestamp',
+  'exchange_timestamp',
+  'variety',
+  'exchange',
+  'tradingsymbol',
+  'instrument_token',
+  'order_type',
+  'transaction_type',
+  'validity',
+  'product',
+  'quantity',
+  'disclosed_quantity',
+  'price',
+  'trigger_price',
+  'average_price',
+  'filled_quantity',
+  'pending_quantity',
+  'cancelled_quantity',
+  'market_protection',
+  'meta',
+  'tag',
+  'guid',
 ].sort();
 
 let sim: BrokerSim;
@@ -36,7 +69,11 @@ async function raw(path: string, init: RequestInit & { auth?: string | null } = 
   const headers = new Headers(init.headers);
   if (init.auth !== null) headers.set('authorization', init.auth ?? `token ${API_KEY}:${token}`);
   const res = await fetch(sim.kiteUrl + path, { ...init, headers });
-  return { status: res.status, contentType: res.headers.get('content-type'), body: (await res.json()) as Row };
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    body: (await res.json()) as Row,
+  };
 }
 const admin = (path: string, body?: unknown) =>
   raw(path, {
@@ -45,7 +82,8 @@ const admin = (path: string, body?: unknown) =>
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-const postbacksFor = (orderId: string) => receiver.inbox.items.filter((p) => p.body.order_id === orderId).map((p) => p.body);
+const postbacksFor = (orderId: string) =>
+  receiver.inbox.items.filter((p) => p.body.order_id === orderId).map((p) => p.body);
 const waitPostback = (orderId: string, status: string) =>
   receiver.inbox.until(
     (items) => items.find((p) => p.body.order_id === orderId && p.body.status === status)?.body,
@@ -116,9 +154,9 @@ describe('Kite session', () => {
       expect(res.status).toBe(403);
       expect(res.body).toEqual(expect.objectContaining({ status: 'error', error_type: 'TokenException' }));
     }
-    await expect(new KiteConnect({ api_key: API_KEY, root: sim.kiteUrl }).generateSession('AB1234', 'wrong')).rejects.toEqual(
-      expect.objectContaining({ error_type: 'TokenException' }),
-    );
+    await expect(
+      new KiteConnect({ api_key: API_KEY, root: sim.kiteUrl }).generateSession('AB1234', 'wrong'),
+    ).rejects.toEqual(expect.objectContaining({ error_type: 'TokenException' }));
   });
 
   it('needs `Authorization: token api_key:access_token`, answering JSON always', async () => {
@@ -137,7 +175,9 @@ describe('Kite session', () => {
     const other = new KiteConnect({ api_key: API_KEY, root: sim.kiteUrl });
     const session = await other.generateSession('CD5678', SECRET);
     await expect(other.invalidateAccessToken(session.access_token)).resolves.toBe(true);
-    await expect(other.getProfile()).rejects.toEqual(expect.objectContaining({ error_type: 'TokenException' }));
+    await expect(other.getProfile()).rejects.toEqual(
+      expect.objectContaining({ error_type: 'TokenException' }),
+    );
   });
 });
 
@@ -157,10 +197,16 @@ describe('Kite orders through the official client', () => {
     const postback = await waitPostback(String(order_id), 'COMPLETE');
 
     expect(keys(postback)).toEqual(POSTBACK_FIELDS);
-    expect(postback.checksum).toBe(postbackChecksum(String(order_id), String(postback.order_timestamp), SECRET));
-    expect(postback).toEqual(expect.objectContaining({ user_id: 'AB1234', unfilled_quantity: 0, filled_quantity: 10 }));
+    expect(postback.checksum).toBe(
+      postbackChecksum(String(order_id), String(postback.order_timestamp), SECRET),
+    );
+    expect(postback).toEqual(
+      expect.objectContaining({ user_id: 'AB1234', unfilled_quantity: 0, filled_quantity: 10 }),
+    );
     expect(typeof postback.app_id).toBe('number');
-    expect(receiver.inbox.items.find((p) => p.body.order_id === order_id)?.contentType).toBe('application/json');
+    expect(receiver.inbox.items.find((p) => p.body.order_id === order_id)?.contentType).toBe(
+      'application/json',
+    );
     // No postback for the placement itself.
     expect(postbacksFor(String(order_id)).map((p) => p.status)).toEqual(['COMPLETE']);
 
@@ -171,14 +217,22 @@ describe('Kite orders through the official client', () => {
     expect(book).toHaveLength(1);
     expect(keys(book[0])).toEqual(expect.arrayContaining(common));
     for (const k of keys(book[0])) expect(union.has(k)).toBe(true);
-    expect(book[0]).toEqual(expect.objectContaining({ order_id, status: 'COMPLETE', tag: 'e2e1', tags: ['e2e1'] }));
+    expect(book[0]).toEqual(
+      expect.objectContaining({ order_id, status: 'COMPLETE', tag: 'e2e1', tags: ['e2e1'] }),
+    );
     expect(String(book[0].order_timestamp)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
 
     const orders = await kc.getOrders();
     expect(orders.map((o) => o.order_id)).toEqual([order_id]);
 
     const history = await kc.getOrderHistory(order_id);
-    expect(history.map((h) => h.status)).toEqual(['PUT ORDER REQ RECEIVED', 'VALIDATION PENDING', 'OPEN PENDING', 'OPEN', 'COMPLETE']);
+    expect(history.map((h) => h.status)).toEqual([
+      'PUT ORDER REQ RECEIVED',
+      'VALIDATION PENDING',
+      'OPEN PENDING',
+      'OPEN',
+      'COMPLETE',
+    ]);
     const infoKeys = keys((fixtureData('order_info.json') as Row[])[0]);
     expect(keys(history[0])).toEqual(expect.arrayContaining(infoKeys));
 
@@ -193,7 +247,9 @@ describe('Kite orders through the official client', () => {
     expect(positions.net).toHaveLength(1);
     expect(keys(positions.net[0])).toEqual(keys(fixturePosition));
     expect(keys(positions.day[0])).toEqual(keys(fixturePosition));
-    expect(positions.net[0]).toEqual(expect.objectContaining({ tradingsymbol: 'SBIN', quantity: 10, instrument_token: 779521 }));
+    expect(positions.net[0]).toEqual(
+      expect.objectContaining({ tradingsymbol: 'SBIN', quantity: 10, instrument_token: 779521 }),
+    );
   });
 
   it('modifies and cancels a LIMIT order with UPDATE and CANCELLED postbacks', async () => {
@@ -214,7 +270,9 @@ describe('Kite orders through the official client', () => {
     const cancelled = await kc.cancelOrder('regular', order_id);
     expect(cancelled.order_id).toBe(order_id);
     const final = await waitPostback(String(order_id), 'CANCELLED');
-    expect(final).toEqual(expect.objectContaining({ cancelled_quantity: 6, filled_quantity: 0, unfilled_quantity: 6 }));
+    expect(final).toEqual(
+      expect.objectContaining({ cancelled_quantity: 6, filled_quantity: 0, unfilled_quantity: 6 }),
+    );
     const history = await kc.getOrderHistory(order_id);
     expect(history.map((h) => h.status)).toEqual([
       'PUT ORDER REQ RECEIVED',
@@ -228,7 +286,9 @@ describe('Kite orders through the official client', () => {
       'CANCEL PENDING',
       'CANCELLED',
     ]);
-    await expect(kc.cancelOrder('regular', order_id)).rejects.toEqual(expect.objectContaining({ error_type: 'InputException' }));
+    await expect(kc.cancelOrder('regular', order_id)).rejects.toEqual(
+      expect.objectContaining({ error_type: 'InputException' }),
+    );
   });
 
   it('fills a resting LIMIT order when the admin moves the price across it', async () => {
@@ -267,9 +327,18 @@ describe('Kite orders through the official client', () => {
     expect(String(rejected.status_message_raw)).toMatch(/^RMS:Margin Exceeds/);
     await admin('/_sim/funds', { userId: 'AB1234', funds: 10_000_000 });
     const tick = await place({ order_type: 'LIMIT', price: 812.42 });
-    expect(String((await waitPostback(String(tick.order_id), 'REJECTED')).status_message)).toMatch(/Tick size/);
-    const lot = await place({ exchange: 'NFO', tradingsymbol: 'NIFTY26D0126000CE', quantity: 50, product: 'NRML' });
-    expect((await waitPostback(String(lot.order_id), 'REJECTED')).status_message).toBe('Quantity should be a multiple of lot size 65.');
+    expect(String((await waitPostback(String(tick.order_id), 'REJECTED')).status_message)).toMatch(
+      /Tick size/,
+    );
+    const lot = await place({
+      exchange: 'NFO',
+      tradingsymbol: 'NIFTY26D0126000CE',
+      quantity: 50,
+      product: 'NRML',
+    });
+    expect((await waitPostback(String(lot.order_id), 'REJECTED')).status_message).toBe(
+      'Quantity should be a multiple of lot size 65.',
+    );
   });
 
   it('answers bad input with 400 InputException and creates no order', async () => {
@@ -289,7 +358,9 @@ describe('Kite orders through the official client', () => {
     const missing = await raw('/orders/1234567890123456789');
     expect(missing.status).toBe(404);
     expect(missing.body.status).toBe('error');
-    await expect(kc.getOrderHistory('1234567890123456789')).rejects.toEqual(expect.objectContaining({ status: 'error' }));
+    await expect(kc.getOrderHistory('1234567890123456789')).rejects.toEqual(
+      expect.objectContaining({ status: 'error' }),
+    );
     const wrong = await raw('/trades', { method: 'POST' });
     expect(wrong.status).toBe(405);
     expect(wrong.contentType).toBe('application/json');
@@ -298,7 +369,10 @@ describe('Kite orders through the official client', () => {
 
   it('limits order requests to 10 per second per user with 429', async () => {
     // Another user, so the burst does not eat AB1234's budget for the next tests.
-    const other = await new KiteConnect({ api_key: API_KEY, root: sim.kiteUrl }).generateSession('CD5678', SECRET);
+    const other = await new KiteConnect({ api_key: API_KEY, root: sim.kiteUrl }).generateSession(
+      'CD5678',
+      SECRET,
+    );
     const body =
       'exchange=NSE&tradingsymbol=SBIN&transaction_type=BUY&order_type=LIMIT&price=500&product=MIS&quantity=1';
     const results = await Promise.all(
@@ -313,7 +387,9 @@ describe('Kite orders through the official client', () => {
     );
     const limited = results.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
-    expect(limited[0].body).toEqual(expect.objectContaining({ status: 'error', error_type: 'NetworkException' }));
+    expect(limited[0].body).toEqual(
+      expect.objectContaining({ status: 'error', error_type: 'NetworkException' }),
+    );
     expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(20);
   });
 
@@ -374,9 +450,11 @@ describe('Kite ticker', () => {
         expect(keys(frame.data)).toEqual(POSTBACK_FIELDS);
         expect(frame.data.checksum).toBe('');
       }
-      expect(orderFrames(a.inbox.items).filter((f) => f.data.order_id === order_id).map((f) => f.data.status)).toEqual([
-        'COMPLETE',
-      ]);
+      expect(
+        orderFrames(a.inbox.items)
+          .filter((f) => f.data.order_id === order_id)
+          .map((f) => f.data.status),
+      ).toEqual(['COMPLETE']);
     } finally {
       a.ws.terminate();
       b.ws.terminate();
@@ -386,7 +464,11 @@ describe('Kite ticker', () => {
 
 describe('Admin API and faults', () => {
   it('sends raw postbacks with auto, bad and given checksums', async () => {
-    const payload = { order_id: '220303000308932', order_timestamp: '2022-03-03 09:24:25', status: 'COMPLETE' };
+    const payload = {
+      order_id: '220303000308932',
+      order_timestamp: '2022-03-03 09:24:25',
+      status: 'COMPLETE',
+    };
     for (const checksum of ['auto', 'bad', 'abc123']) {
       const res = await admin('/_sim/kite/postback', { payload: { ...payload, guid: checksum }, checksum });
       expect((res.body.data as Row).httpStatus).toBe(200);
@@ -404,16 +486,29 @@ describe('Admin API and faults', () => {
   it('pushes raw ticker frames and raw XTS events', async () => {
     const t = await openTicker(tickerUrl());
     try {
-      const sent = await admin('/_sim/kite/ws', { userId: 'AB1234', frame: { type: 'message', data: 'hello' } });
+      const sent = await admin('/_sim/kite/ws', {
+        userId: 'AB1234',
+        frame: { type: 'message', data: 'hello' },
+      });
       expect((sent.body.data as Row).sent).toBe(1);
-      await t.inbox.until((m) => m.some((x) => x.kind === 'text' && x.text === '{"type":"message","data":"hello"}'), 'raw frame');
+      await t.inbox.until(
+        (m) => m.some((x) => x.kind === 'text' && x.text === '{"type":"message","data":"hello"}'),
+        'raw frame',
+      );
       const str = await admin('/_sim/kite/ws', { userId: 'AB1234', frame: 'not json' });
       expect((str.body.data as Row).sent).toBe(1);
-      await t.inbox.until((m) => m.some((x) => x.kind === 'text' && x.text === 'not json'), 'raw string frame');
+      await t.inbox.until(
+        (m) => m.some((x) => x.kind === 'text' && x.text === 'not json'),
+        'raw string frame',
+      );
     } finally {
       t.ws.terminate();
     }
-    const xts = await admin('/_sim/xts/emit', { userID: 'JN0001', event: 'order', payload: { AppOrderID: 1 } });
+    const xts = await admin('/_sim/xts/emit', {
+      userID: 'JN0001',
+      event: 'order',
+      payload: { AppOrderID: 1 },
+    });
     expect(xts.status).toBe(200);
     expect((xts.body.data as Row).sent).toBe(0);
     expect((await admin('/_sim/faults', { channel: 'postback', drop: 3 })).status).toBe(400);
@@ -424,19 +519,35 @@ describe('Admin API and faults', () => {
     const t = await openTicker(tickerUrl());
     try {
       const dropped = await kc.placeOrder('regular', {
-        exchange: 'NSE', tradingsymbol: 'SBIN', transaction_type: 'BUY', quantity: 1, product: 'MIS', order_type: 'MARKET',
+        exchange: 'NSE',
+        tradingsymbol: 'SBIN',
+        transaction_type: 'BUY',
+        quantity: 1,
+        product: 'MIS',
+        order_type: 'MARKET',
       });
       // The ticker still gets the update: only the postback channel drops.
-      await t.inbox.until((m) => orderFrames(m).find((f) => f.data.order_id === dropped.order_id), 'ticker copy');
+      await t.inbox.until(
+        (m) => orderFrames(m).find((f) => f.data.order_id === dropped.order_id),
+        'ticker copy',
+      );
       const faults = (await admin('/_sim/faults')).body.data as { faults: { postback: { stats: Row } } };
       expect(faults.faults.postback.stats.dropped).toBe(1);
       expect(postbacksFor(String(dropped.order_id))).toHaveLength(0);
 
       await admin('/_sim/faults', { reset: true, channel: 'postback', duplicate: 1 });
       const doubled = await kc.placeOrder('regular', {
-        exchange: 'NSE', tradingsymbol: 'SBIN', transaction_type: 'BUY', quantity: 1, product: 'MIS', order_type: 'MARKET',
+        exchange: 'NSE',
+        tradingsymbol: 'SBIN',
+        transaction_type: 'BUY',
+        quantity: 1,
+        product: 'MIS',
+        order_type: 'MARKET',
       });
-      await receiver.inbox.until((items) => items.filter((p) => p.body.order_id === doubled.order_id).length === 2 || undefined, 'two copies');
+      await receiver.inbox.until(
+        (items) => items.filter((p) => p.body.order_id === doubled.order_id).length === 2 || undefined,
+        'two copies',
+      );
     } finally {
       t.ws.terminate();
     }
@@ -452,25 +563,39 @@ describe('Admin API and faults', () => {
     await closed;
     const expiry = await admin('/_sim/faults', { channel: 'ticker', tokenExpiry: 'CD5678' });
     expect((expiry.body.data as Row).expired).toBeGreaterThanOrEqual(1);
-    await expect(other.getOrders()).rejects.toEqual(expect.objectContaining({ error_type: 'TokenException' }));
+    await expect(other.getOrders()).rejects.toEqual(
+      expect.objectContaining({ error_type: 'TokenException' }),
+    );
     await expect(kc.getOrders()).resolves.toEqual([]);
   });
 
   it('reports ground truth, health and resets', async () => {
     await kc.placeOrder('regular', {
-      exchange: 'NFO', tradingsymbol: 'BANKNIFTY26DEC59000CE', transaction_type: 'BUY', quantity: 30, product: 'NRML', order_type: 'MARKET',
+      exchange: 'NFO',
+      tradingsymbol: 'BANKNIFTY26DEC59000CE',
+      transaction_type: 'BUY',
+      quantity: 30,
+      product: 'NRML',
+      order_type: 'MARKET',
     });
     const truth = await receiver.inbox
-      .until((items) => items.some((p) => p.body.tradingsymbol === 'BANKNIFTY26DEC59000CE') || undefined, 'fill')
+      .until(
+        (items) => items.some((p) => p.body.tradingsymbol === 'BANKNIFTY26DEC59000CE') || undefined,
+        'fill',
+      )
       .then(() => admin('/_sim/orders?userId=AB1234'));
     const data = truth.body.data as { orders: Row[]; positions: Record<string, Row[]> };
     expect(data.orders).toHaveLength(1);
-    expect(data.orders[0]).toEqual(expect.objectContaining({ state: 'complete', userId: 'AB1234', broker: 'kite' }));
+    expect(data.orders[0]).toEqual(
+      expect.objectContaining({ state: 'complete', userId: 'AB1234', broker: 'kite' }),
+    );
     expect((data.orders[0].history as Row[]).map((h) => h.state)).toContain('open');
     expect(data.orders[0].trades).toHaveLength(1);
     expect(data.positions.AB1234[0]).toEqual(expect.objectContaining({ netQuantity: 30 }));
     const health = await admin('/_sim/health');
-    expect(health.body.data).toEqual(expect.objectContaining({ status: 'ok', kite: sim.kiteUrl, xts: sim.xtsUrl }));
+    expect(health.body.data).toEqual(
+      expect.objectContaining({ status: 'ok', kite: sim.kiteUrl, xts: sim.xtsUrl }),
+    );
     await admin('/_sim/reset', {});
     expect(((await admin('/_sim/orders')).body.data as { orders: unknown[] }).orders).toHaveLength(0);
   });

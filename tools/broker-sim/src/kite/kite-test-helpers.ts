@@ -52,7 +52,10 @@ export async function startPostbackReceiver(): Promise<PostbackReceiver> {
           contentType: req.headers['content-type'],
         });
       } catch {
-        inbox.push({ body: { unparsable: Buffer.concat(chunks).toString('utf8') }, contentType: req.headers['content-type'] });
+        inbox.push({
+          body: { unparsable: Buffer.concat(chunks).toString('utf8') },
+          contentType: req.headers['content-type'],
+        });
       }
     });
   });

@@ -71,7 +71,11 @@ export class KiteTickerGateway {
       url.searchParams.get('access_token') ?? undefined,
     );
     if (!session) {
-      const body = JSON.stringify({ status: 'error', message: 'Incorrect `api_key` or `access_token`.', error_type: 'TokenException' });
+      const body = JSON.stringify({
+        status: 'error',
+        message: 'Incorrect `api_key` or `access_token`.',
+        error_type: 'TokenException',
+      });
       socket.end(
         `HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
@@ -85,7 +89,11 @@ export class KiteTickerGateway {
     this.clients.add(client);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) return;
-      const text = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      const text = Buffer.isBuffer(data)
+        ? data
+        : Array.isArray(data)
+          ? Buffer.concat(data)
+          : Buffer.from(data);
       this.handleMessage(client, text.toString('utf8'));
     });
     ws.on('close', () => this.clients.delete(client));
@@ -170,7 +178,11 @@ export class KiteTickerGateway {
       this.flushScheduled = false;
       const changed = [...this.changed.keys()];
       this.changed.clear();
-      for (const client of this.clients) this.sendSnapshot(client, changed.filter((t) => client.subscriptions.has(t)));
+      for (const client of this.clients)
+        this.sendSnapshot(
+          client,
+          changed.filter((t) => client.subscriptions.has(t)),
+        );
     });
   }
 
