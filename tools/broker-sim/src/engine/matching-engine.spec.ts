@@ -317,6 +317,7 @@ describe('MatchingEngine', () => {
   it('refuses unknown instruments and orders of other users', () => {
     const { engine, place } = setup();
     expect(() => place({ tradingsymbol: 'NOPE' })).toThrow(SimInputError);
+    expect(() => place({ tradingsymbol: 'NIFTY 50' })).toThrow(SimInputError);
     const order = place();
     let refusal: unknown;
     try {

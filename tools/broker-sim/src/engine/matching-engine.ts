@@ -329,7 +329,8 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
 
   place(request: SimOrderRequest): SimOrder {
     const instrument = this.findInstrument(request.exchange, request.tradingsymbol);
-    if (!instrument) throw new SimInputError('Invalid `tradingsymbol`.');
+    // Indices (NIFTY 50, NIFTY BANK) only stream prices; they are not tradable.
+    if (!instrument || instrument.kind === 'index') throw new SimInputError('Invalid `tradingsymbol`.');
     if (!Number.isInteger(request.quantity) || request.quantity <= 0) {
       throw new SimInputError('Quantity should be greater than 0.');
     }
