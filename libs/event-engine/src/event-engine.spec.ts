@@ -148,6 +148,13 @@ describe('EventEngine', () => {
       expect(calls).toEqual(['order 1', 'position 1']);
     });
 
+    it('refuses nonsensical options', () => {
+      expect(() => new EventEngine({ capacity: 0 })).toThrow(RangeError);
+      expect(() => new EventEngine({ historySize: 1.5 })).toThrow(RangeError);
+      expect(() => new EventEngine({ timerIntervalMs: -1 })).toThrow(RangeError);
+      expect(() => new EventEngine({ batchBudgetMs: Number.NaN })).toThrow(RangeError);
+    });
+
     it('refuses an event without a string type', () => {
       expect(() => engine.put({ data: 1 } as unknown as EngineEvent)).toThrow(TypeError);
     });

@@ -163,13 +163,13 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
 
   constructor(options: EventEngineOptions = {}) {
     this.timerIntervalMs = nonNegative('timerIntervalMs', options.timerIntervalMs ?? 1000);
-    this.capacity = positive('capacity', options.capacity ?? 100_000);
-    this.criticalLimit = positive('criticalLimit', options.criticalLimit ?? this.capacity * 10);
-    this.batchSize = positive('batchSize', options.batchSize ?? 4096);
+    this.capacity = count('capacity', options.capacity ?? 100_000, 1);
+    this.criticalLimit = count('criticalLimit', options.criticalLimit ?? this.capacity * 10, 1);
+    this.batchSize = count('batchSize', options.batchSize ?? 4096, 1);
     this.batchBudgetMs = positive('batchBudgetMs', options.batchBudgetMs ?? 5);
-    this.maxHandlerBacklog = positive('maxHandlerBacklog', options.maxHandlerBacklog ?? 10_000);
-    this.historySize = nonNegative('historySize', options.historySize ?? 1000);
-    this.deadLetterSize = nonNegative('deadLetterSize', options.deadLetterSize ?? 1000);
+    this.maxHandlerBacklog = count('maxHandlerBacklog', options.maxHandlerBacklog ?? 10_000, 1);
+    this.historySize = count('historySize', options.historySize ?? 1000, 0);
+    this.deadLetterSize = count('deadLetterSize', options.deadLetterSize ?? 1000, 0);
     this.priorityOf = options.priorityOf ?? defaultPriorityOf;
     this.logger = options.logger ?? noopLogger;
     this.now = options.now ?? Date.now;
@@ -700,6 +700,12 @@ function handlerStats(sub: Subscription): HandlerStats {
 function positive(name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0)
     throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+function count(name: string, value: number, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
   return value;
 }
 
