@@ -172,7 +172,7 @@ export class EventEngine<M extends EventMap<M> = AnyEventMap> {
     this.deadLetterSize = count('deadLetterSize', options.deadLetterSize ?? 1000, 0);
     this.priorityOf = options.priorityOf ?? defaultPriorityOf;
     this.logger = options.logger ?? noopLogger;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
     this.timingMode = options.handlerTiming ?? 'sampled';
     this.historyBuf = new Array<EngineEvent | undefined>(this.historySize).fill(undefined);
   }
