@@ -95,7 +95,8 @@ class Child {
     this.exited = false;
     this.log = createWriteStream(logFile, { flags: 'a' });
     this.log.write(`--- ${new Date().toISOString()} npm start: ${name}\n`);
-    this.proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The IPC channel lets a service notice when start.js is gone, even killed with SIGKILL.
+    this.proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.exit = new Promise((done) => {
       this.proc.once('exit', (code, signal) => {
         this.exited = true;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
 
@@ -11,7 +11,7 @@ export interface Exit {
 
 /**
  * A child node process whose output lines can be awaited (no polling) and whose exit is bounded.
- * Exit is taken at `close`, after its output has been read to the end.
+ * Exit counts once its output has been read to the end.
  */
 export class NodeProcess {
   readonly stdout: string[] = [];
@@ -21,13 +21,23 @@ export class NodeProcess {
   private exitInfo: Exit | undefined;
   private readonly exited: Promise<Exit>;
 
-  constructor(args: string[], env: Record<string, string | undefined>) {
-    this.proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(args: string[], env: Record<string, string | undefined>, { ipc = false } = {}) {
+    const stdio: StdioOptions = ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'];
+    this.proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio });
+    // Not 'close': Node never emits it once the parent has disconnected the IPC channel.
+    const ended = [this.proc.stdout, this.proc.stderr].map(
+      (stream) => new Promise<void>((done) => (stream ? stream.once('end', () => done()) : done())),
+    );
     this.exited = new Promise((done) =>
-      this.proc.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
-        this.exitInfo = { code, signal };
-        this.lines.emit('exit');
-        done(this.exitInfo);
+      this.proc.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+        // Read the output to its end (bounded, in case a grandchild still holds the pipe).
+        const drained = Promise.all(ended);
+        const cap = new Promise<void>((capped) => setTimeout(capped, 2000).unref());
+        void Promise.race([drained, cap]).then(() => {
+          this.exitInfo = { code, signal };
+          this.lines.emit('exit');
+          done(this.exitInfo);
+        });
       }),
     );
     this.collect(this.proc.stdout, this.stdout);
@@ -35,8 +45,12 @@ export class NodeProcess {
   }
 
   /** Runs a TypeScript entry point the way `npm start` does. */
-  static ts(entry: string, env: Record<string, string | undefined>): NodeProcess {
-    return new NodeProcess(['-r', '@swc-node/register', entry], env);
+  static ts(
+    entry: string,
+    env: Record<string, string | undefined>,
+    options: { ipc?: boolean } = {},
+  ): NodeProcess {
+    return new NodeProcess(['-r', '@swc-node/register', entry], env, options);
   }
 
   get pid(): number | undefined {
@@ -94,6 +108,11 @@ export class NodeProcess {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Closes the IPC channel, as if the supervising process had died. */
+  disconnect(): void {
+    if (this.proc.connected) this.proc.disconnect();
   }
 
   signal(signal: NodeJS.Signals): void {

@@ -42,7 +42,9 @@ describe('npm start (tools/start/start.js)', () => {
   const pids: number[] = [];
 
   afterAll(async () => {
-    await start?.kill();
+    // Graceful first (start.js stops its children); SIGKILL only if that fails.
+    start?.signal('SIGTERM');
+    await start?.waitExit(30_000).catch(() => undefined);
     for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });

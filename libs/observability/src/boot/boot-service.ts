@@ -71,6 +71,15 @@ export async function bootService<S extends z.ZodType<ServiceConfig>>(
         }, shutdownTimeoutMs).unref();
       });
     }
+    // Under a supervisor with an IPC channel (npm start): shut down when it is gone, even after a
+    // SIGKILL of the supervisor, instead of living on as an orphan.
+    if (process.send) {
+      process.channel?.unref();
+      process.once('disconnect', () => {
+        logger.warn('supervisor gone, shutting down');
+        process.kill(process.pid, 'SIGTERM');
+      });
+    }
     await app.listen(config.PORT, config.HOST);
     logger.log(`${name} listening on http://${config.HOST}:${config.PORT}/`);
     return app;
