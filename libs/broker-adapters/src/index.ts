@@ -23,3 +23,4 @@ export * from './xts/xts-rest-client';
 export * from './xts/xts-interactive-socket';
 export * from './xts/jainam.adapter';
 export * from './paper/paper.adapter';
+export * from './ingest';

@@ -1,0 +1,5 @@
+export * from './connection-state-machine';
+export * from './reconnect-backoff';
+export * from './event-driven-flags';
+export * from './update-deduper';
+export * from './read-pacer';
