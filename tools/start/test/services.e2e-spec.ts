@@ -78,7 +78,8 @@ describe('the five services as processes', () => {
     // The same bootService path for all; two apps with different schema shapes keep this cheap.
     await Promise.all(
       ['order-api', 'notifier'].map(async (app) => {
-        const proc = startApp(app, { PORT: 'abc', REDIS_URL: 'http://x' });
+        // notifier as under npm start (IPC channel): the channel must not keep it alive.
+        const proc = startApp(app, { PORT: 'abc', REDIS_URL: 'http://x' }, app === 'notifier');
         const exit = await proc.waitExit(BOOT_MS);
         expect(exit).toEqual({ code: 1, signal: null });
         const err = proc.stderr.join('\n');

@@ -48,6 +48,8 @@ export async function bootService<S extends z.ZodType<ServiceConfig>>(
   appModule: Type | DynamicModule,
   { name, configSchema, env = process.env, shutdownTimeoutMs = 10_000 }: BootOptions<S>,
 ): Promise<INestApplication | undefined> {
+  // An IPC channel from a supervisor (npm start) must not keep a process alive that has to exit.
+  process.channel?.unref();
   let config: z.infer<S>;
   try {
     config = loadConfig(name, configSchema, env);
@@ -74,7 +76,6 @@ export async function bootService<S extends z.ZodType<ServiceConfig>>(
     // Under a supervisor with an IPC channel (npm start): shut down when it is gone, even after a
     // SIGKILL of the supervisor, instead of living on as an orphan.
     if (process.send) {
-      process.channel?.unref();
       process.once('disconnect', () => {
         logger.warn('supervisor gone, shutting down');
         process.kill(process.pid, 'SIGTERM');

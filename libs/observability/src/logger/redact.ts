@@ -10,6 +10,8 @@ const EXACT = new Set([
   'requesttoken',
   'sessiontoken',
   'publictoken',
+  'admintoken',
+  'fillwireadmintoken',
   'enctoken',
   'bearer',
   'authorization',
