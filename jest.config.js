@@ -27,9 +27,11 @@ module.exports = {
   globalSetup: '<rootDir>/tools/jest/global-setup.js',
   globalTeardown: '<rootDir>/tools/jest/global-teardown.js',
   maxWorkers: process.env.CI ? 2 : '50%',
+  // testTimeout is global in Jest (ignored per project); slower e2e files raise it with jest.setTimeout.
+  testTimeout: 30000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
-    { ...base, displayName: 'integration', testMatch: ['**/*.int-spec.ts'], testTimeout: 60000 },
-    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'], testTimeout: 120000 },
+    { ...base, displayName: 'integration', testMatch: ['**/*.int-spec.ts'] },
+    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e-spec.ts'] },
   ],
 };
