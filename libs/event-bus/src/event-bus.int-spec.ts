@@ -321,4 +321,26 @@ describe('event bus (Redis Streams)', () => {
     expect(length).toBeGreaterThanOrEqual(1000);
     expect(length).toBeLessThan(1200);
   });
+
+  it('close() does not wait forever for a handler that never returns', async () => {
+    const pub = await publisher();
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const stuck = new EventConsumer({
+      url,
+      prefix,
+      group: 'svc',
+      startId: '0',
+      handler: () => {
+        entered();
+        return new Promise(() => undefined);
+      },
+    });
+    await stuck.start();
+    await pub.publish(testEnvelope(1));
+    await inHandler;
+    await stuck.close(200);
+    // Not acked: another replica will reclaim it.
+    expect(((await redis.call('XPENDING', busKeys(prefix).events, 'svc')) as [number])[0]).toBe(1);
+  });
 });

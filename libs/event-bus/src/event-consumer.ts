@@ -120,10 +120,17 @@ export class EventConsumer {
     this.block.on('close', () => (this.blockClientId = undefined));
   }
 
-  /** Creates the group if needed and starts reading; resolves once the group exists. */
+  /**
+   * Creates the group if needed and starts reading; resolves once the group exists. When Redis is
+   * not there yet it waits for it (consumers wait, producers fail fast).
+   */
   async start(): Promise<void> {
     if (this.running) return;
-    await Promise.all([this.cmd.connect(), this.block.connect()]);
+    // A failed first connect keeps reconnecting in the background; the commands below wait for it.
+    await Promise.all([
+      this.cmd.connect().catch(() => undefined),
+      this.block.connect().catch(() => undefined),
+    ]);
     await this.ensureGroups();
     this.running = true;
     this.loopDone = this.readLoop();
@@ -135,7 +142,7 @@ export class EventConsumer {
    * Stops reading, lets the handlers in flight finish and ack, then disconnects. Entries read but
    * not handled stay pending and are reclaimed by another replica.
    */
-  async close(): Promise<void> {
+  async close(closeTimeoutMs = 10_000): Promise<void> {
     if (!this.running) {
       this.cmd.disconnect();
       this.block.disconnect();
@@ -151,12 +158,18 @@ export class EventConsumer {
       () => true,
       () => false,
     );
-    if (!stopped) {
-      this.block.disconnect();
-      await this.loopDone;
-    }
-    await this.claiming;
-    await this.chain;
+    // Cuts a read that UNBLOCK did not reach; harmless when the loop is busy in a handler instead.
+    if (!stopped) this.block.disconnect();
+    // A handler that never returns must not hold shutdown forever; its entry stays pending for a replica.
+    const drained = await withTimeout(
+      Promise.all([this.loopDone, this.claiming, this.chain]),
+      closeTimeoutMs,
+    ).then(
+      () => true,
+      () => false,
+    );
+    if (!drained)
+      this.logger.warn({ group: this.group, consumer: this.name }, 'handlers still running at close');
     this.block.disconnect();
     await withTimeout(this.cmd.quit(), 1000).catch(() => this.cmd.disconnect());
     this.cmd.disconnect();

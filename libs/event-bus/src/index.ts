@@ -38,3 +38,4 @@ export {
   consumerRedisOptions,
 } from './redis-connection';
 export { EventBusBridge, type BridgeEngine, type BridgePublisher } from './event-bus-bridge';
+export * from './nest';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startRedisServer, testPrefix, waitFor, type RedisServerHandle } from '@fillwire/testing';
+import { freePort, startRedisServer, testPrefix, waitFor, type RedisServerHandle } from '@fillwire/testing';
 import { BusUnavailableError } from './bus-unavailable.error';
 import { EventConsumer } from './event-consumer';
 import { EventPublisher } from './event-publisher';
@@ -71,5 +71,33 @@ describe('Redis outage (own redis-server with AOF, appendfsync always)', () => {
       what: 'every acknowledged event handled after the restart',
     });
     expect(handled.has('evt-during-outage')).toBe(false);
+  });
+
+  it('a consumer started before Redis is up waits for it instead of failing', async () => {
+    const port = await freePort();
+    const prefix = testPrefix('late');
+    const handled: string[] = [];
+    consumer = new EventConsumer({
+      url: `redis://127.0.0.1:${port}`,
+      prefix,
+      group: 'svc',
+      startId: '0',
+      handler: (e) => void handled.push(e.id),
+    });
+    const started = consumer.start();
+    // Producers, on the other hand, fail fast.
+    publisher = new EventPublisher({ url: `redis://127.0.0.1:${port}`, prefix, commandTimeoutMs: 300 });
+    await expect(publisher.publish(testEnvelope(1))).rejects.toBeInstanceOf(BusUnavailableError);
+    const late = await startRedisServer({ port });
+    try {
+      await started;
+      await publisher.connect(10_000);
+      await publisher.publish(testEnvelope(2));
+      await waitFor(() => handled.includes('evt-2'));
+    } finally {
+      await consumer.close();
+      await publisher.close();
+      await late.stop();
+    }
   });
 });

@@ -1,0 +1,26 @@
+import type { Processor, Worker } from 'bullmq';
+import { JobQueues, type WorkerSettings } from '../job-queues';
+
+/**
+ * JobQueues that can close its workers alone, so shutdown can stop job processing before it drains
+ * the engine while queues stay open for what the last handlers enqueue.
+ */
+export class ManagedJobQueues extends JobQueues {
+  private readonly opened = new Set<Worker>();
+
+  override worker<T = unknown, R = unknown>(
+    name: string,
+    processor: Processor<T, R>,
+    settings?: WorkerSettings,
+  ): Worker<T, R> {
+    const worker = super.worker(name, processor, settings);
+    this.opened.add(worker as Worker);
+    return worker;
+  }
+
+  /** Workers finish their active jobs and take no more (BullMQ's close is idempotent). */
+  async closeWorkers(): Promise<void> {
+    await Promise.all([...this.opened].map((w) => w.close()));
+    this.opened.clear();
+  }
+}
