@@ -31,6 +31,7 @@ const BAD: Record<EventType, (good: Record<string, unknown>) => unknown> = {
   'analyzer.updated': (g) => ({ ...g, request: 'placeorder' }),
   'system.master-contract-downloaded': (g) => ({ ...g, broker: 'upstox' }),
   'auth.password-changed': (g) => ({ ...g, userId: undefined }),
+  'flags.updated': (g) => ({ ...g, flags: { ...(g.flags as object), rolloutPercent: 101 } }),
   timer: () => ({ intervalMs: 0 }),
 };
 
@@ -54,6 +55,7 @@ describe('EVENT_CATALOGUE', () => {
         'analyzer.updated',
         'system.master-contract-downloaded',
         'auth.password-changed',
+        'flags.updated',
         'timer',
       ].sort(),
     );

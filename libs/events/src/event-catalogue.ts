@@ -14,6 +14,7 @@ import {
   BrokerConnectedSchema,
   BrokerDisconnectedSchema,
   BrokerErrorSchema,
+  FlagsUpdatedSchema,
   MasterContractDownloadedSchema,
   PasswordChangedSchema,
   TimerSchema,
@@ -203,6 +204,16 @@ export const EVENT_CATALOGUE = {
     producers: ['order-api'],
     consumers: ['notifier'],
     description: "A user's password was changed (OpenAlgo password_change).",
+  }),
+  'flags.updated': entry({
+    version: 1,
+    schema: FlagsUpdatedSchema,
+    priority: 'normal',
+    busBound: true,
+    producers: ['order-api'],
+    consumers: ['zerodha-postback', 'jainam-gateway', 'notifier'],
+    description:
+      'An admin changed the order-update rollout flags (event-driven vs polling per user); gateways switch within a second.',
   }),
   timer: entry({
     version: 1,

@@ -187,5 +187,17 @@ export const EVENT_SAMPLES: EventMap = {
     instrumentCount: 98231,
   },
   'auth.password-changed': { userId: 'demo', status: 'success', message: 'Password changed' },
+  'flags.updated': {
+    flags: {
+      useEventDrivenOrders: true,
+      rolloutPercent: 25,
+      optIn: ['demo'],
+      optOut: [],
+      version: 3,
+      updatedAt: 1767240000000,
+      updatedBy: 'demo',
+    },
+    changed: ['rolloutPercent'],
+  },
   timer: { intervalMs: 1000 },
 };

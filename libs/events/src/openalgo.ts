@@ -24,6 +24,7 @@ export const OPENALGO_EVENT_NAMES: Readonly<Record<EventType, string | null>> = 
   'analyzer.updated': 'analyzer_update',
   'system.master-contract-downloaded': 'master_contract_download',
   'auth.password-changed': 'password_change',
+  'flags.updated': 'flags_update',
   timer: null,
 };
 

@@ -77,6 +77,31 @@ export const PasswordChangedSchema = z.object({
 });
 export type PasswordChanged = z.infer<typeof PasswordChangedSchema>;
 
+/** The order-update rollout flags (architecture brief: USE_EVENT_DRIVEN_ORDERS, EVENT_DRIVEN_ROLLOUT_PERCENT). */
+export const FeatureFlagsSchema = z.object({
+  useEventDrivenOrders: z
+    .boolean()
+    .describe('global switch; false = every user is polled (rollback), whatever the other fields say'),
+  rolloutPercent: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .describe('share of users on event-driven updates, by a stable hash of the user id mod 100'),
+  optIn: z.array(z.string().min(1)).describe('users on event-driven updates whatever the percentage'),
+  optOut: z.array(z.string().min(1)).describe('users kept on polling whatever the percentage'),
+  version: z.number().int().nonnegative().describe('increases with every change'),
+  updatedAt: z.number().describe('epoch ms of the last change'),
+  updatedBy: z.string().nullable().describe('user id of the admin who changed it; null for config'),
+});
+export type FeatureFlags = z.infer<typeof FeatureFlagsSchema>;
+
+export const FlagsUpdatedSchema = z.object({
+  flags: FeatureFlagsSchema.describe('the flags after the change'),
+  changed: z.array(z.string().min(1)).describe('names of the fields that changed'),
+});
+export type FlagsUpdated = z.infer<typeof FlagsUpdatedSchema>;
+
 /** vn.py's EVENT_TIMER: in-process only, never on the bus. */
 export const TimerSchema = z.object({
   intervalMs: z.number().int().positive(),
