@@ -265,7 +265,7 @@ describe('event bus (Redis Streams)', () => {
     expect(demo).toEqual(['evt-1', 'evt-3']);
 
     const after = [];
-    for await (const e of reader.read({ from: published[0].entryId, filter: { accountIds: ['CD5678'] } }))
+    for await (const e of reader.readFrom(published[0].entryId, { filter: { accountIds: ['CD5678'] } }))
       after.push(e.envelope.id);
     expect(after).toEqual(['evt-2']);
 
@@ -320,6 +320,20 @@ describe('event bus (Redis Streams)', () => {
     // MAXLEN ~ trims whole radix-tree nodes (100 entries by default), never below the limit.
     expect(length).toBeGreaterThanOrEqual(1000);
     expect(length).toBeLessThan(1200);
+  });
+
+  it('keeps the log within its retention by age', async () => {
+    const events = busKeys(prefix).events;
+    // 300 entries from 1970, then one publish with a one-minute retention trims them (whole nodes: MINID ~).
+    const old = redis.pipeline();
+    for (let i = 0; i < 300; i++) old.xadd(events, `1000-${i}`, 'envelope', '{}');
+    await old.exec();
+    const pub = new EventPublisher({ url, prefix, retention: { maxAgeMs: 60_000 } });
+    closers.push(() => pub.close());
+    const { entryId } = await pub.publish(testEnvelope('fresh'));
+    const remaining = await redis.xrange(events, '-', '+');
+    expect(remaining.length).toBeLessThanOrEqual(101);
+    expect(remaining[remaining.length - 1][0]).toBe(entryId);
   });
 
   it('close() does not wait forever for a handler that never returns', async () => {

@@ -81,6 +81,14 @@ export class EventReader {
     }
   }
 
+  /** `read()` starting after `from`: replay (`follow: false`) or tail (`follow: true`). */
+  readFrom(
+    from: string,
+    options: Omit<ReadOptions, 'from'> = {},
+  ): AsyncGenerator<StreamEvent, void, undefined> {
+    return this.read({ ...options, from });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     // Cuts a blocking XREAD short; nothing is lost, a reader keeps no state in Redis.
