@@ -41,4 +41,47 @@ describe('ZerodhaPostbackConfigSchema', () => {
       RECONCILE_INTERVAL: 30_000,
     });
   });
+
+  it('maps demo accounts to demo users, logging in with the Kite user id as request token', () => {
+    expect(load({}).accounts).toEqual([
+      {
+        accountId: 'AB1234',
+        userId: 'demo',
+        apiKey: 'kite-demo',
+        apiSecret: 'demo-secret',
+        accessToken: null,
+        requestToken: 'AB1234',
+      },
+      {
+        accountId: 'CD5678',
+        userId: 'demo2',
+        apiKey: 'kite-demo',
+        apiSecret: 'demo-secret',
+        accessToken: null,
+        requestToken: 'CD5678',
+      },
+    ]);
+    expect(load({ FILLWIRE_DEMO: '0', KITE_API_KEY: 'k', KITE_API_SECRET: 's' })).toMatchObject({
+      accounts: [],
+      ZERODHA_MARKET_HOURS: 'nse',
+      ZERODHA_POLL_AFTER: 5000,
+      ZERODHA_POLL_INTERVAL: 1000,
+    });
+  });
+
+  it('reads accounts from the env list and a file, the file winning, and lists bad entries', () => {
+    const config = load({
+      ZERODHA_ACCOUNTS: 'AB1234:alice,EF9012:carol',
+      ZERODHA_ACCOUNTS_FILE: `${__dirname}/../../test/fixtures/two-apps.accounts.json`,
+    });
+    expect(config.accounts.map((a) => [a.accountId, a.userId, a.apiKey, a.accessToken])).toEqual([
+      ['AB1234', 'alice', 'kite-demo', null],
+      ['EF9012', 'carol', 'second-app', 'token-ef9012'],
+    ]);
+    expect(() =>
+      load({ ZERODHA_ACCOUNTS: 'AB1234,CD5678:x:y', ZERODHA_ACCOUNTS_FILE: '/nonexistent.json' }),
+    ).toThrow(
+      /ZERODHA_ACCOUNTS: expected accountId:userId, got "AB1234"[\s\S]*"CD5678:x:y"[\s\S]*ZERODHA_ACCOUNTS_FILE: cannot read/,
+    );
+  });
 });

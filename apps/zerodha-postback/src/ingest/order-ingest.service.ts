@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { UpdateDeduper } from '@fillwire/broker-adapters';
+import {
+  createEnvelope,
+  isKnownBrokerStatus,
+  preciseNow,
+  type CanonicalOrder,
+  type Channel,
+} from '@fillwire/events';
+import { EventLogRepository } from './event-log.repository';
+import { IngestMetrics } from './ingest-metrics.service';
+import { KeyedSerializer } from './keyed-serializer';
+
+/** One normalized order update as a channel delivered it. */
+export interface OrderUpdate {
+  order: CanonicalOrder;
+  /** The Fillwire user owning the account. */
+  userId: string;
+  channel: Channel;
+  /** When we first saw it: epoch ms with a sub-ms fraction. */
+  receivedAt: number;
+}
+
+export type IngestResult =
+  | { outcome: 'published'; id: string; entryId: string; stale: boolean }
+  | { outcome: 'duplicate'; id: string; where: 'gateway' | 'bus' };
+
+/**
+ * The one path every Kite order update takes to the bus, whatever the channel: drop exact
+ * duplicates (gateway memory first, then the bus's idempotent publish), mark states older than one
+ * already seen as stale, publish `order.updated` with the deterministic id and resolve only once
+ * Redis acknowledged it. Updates of one order pass one at a time, so copies arriving together by
+ * postback and ticker are classified in turn.
+ */
+@Injectable()
+export class OrderIngestService {
+  private readonly serial = new KeyedSerializer();
+  private readonly resync = new Set<string>();
+
+  constructor(
+    @Inject(EventLogRepository) private readonly eventLog: Pick<EventLogRepository, 'publish'>,
+    private readonly deduper: UpdateDeduper,
+    private readonly metrics: IngestMetrics,
+  ) {}
+
+  /** Resolves with what happened; rejects (original error) when the bus could not take it. */
+  ingest(update: OrderUpdate): Promise<IngestResult> {
+    this.metrics.received.inc(this.metrics.labels(update.channel));
+    this.metrics.noteMessage(update.order.accountId);
+    const key = `${update.order.accountId}\u0000${update.order.brokerOrderId}`;
+    return this.serial.run(key, () => this.process(update));
+  }
+
+  /** Accounts with an update the bus refused since the last call: they need a book sync. */
+  takeResyncRequests(): string[] {
+    const accounts = [...this.resync];
+    this.resync.clear();
+    return accounts;
+  }
+
+  /** The newest state published for an order (reconciliation compares the book with it). */
+  latest(order: Pick<CanonicalOrder, 'broker' | 'accountId' | 'brokerOrderId'>): CanonicalOrder | undefined {
+    return this.deduper.latest(order);
+  }
+
+  private async process({ order, userId, channel, receivedAt }: OrderUpdate): Promise<IngestResult> {
+    const labels = this.metrics.labels(channel);
+    const { verdict, id } = this.deduper.classifyOrder(order);
+    if (verdict === 'duplicate') {
+      this.metrics.duplicates.inc({ ...labels, where: 'gateway' });
+      return { outcome: 'duplicate', id, where: 'gateway' };
+    }
+    const stale = verdict === 'stale';
+    const statusKnown = isKnownBrokerStatus('zerodha', order.brokerStatus);
+    const envelope = createEnvelope(
+      'order.updated',
+      { order, ...(stale ? { stale: true } : {}), ...(statusKnown ? {} : { statusKnown: false }) },
+      {
+        id,
+        source: 'zerodha-postback',
+        channel,
+        receivedAt,
+        userId,
+        accountId: order.accountId,
+        broker: 'zerodha',
+        key: order.brokerOrderId,
+        ts: order.exchangeTimestamp ?? order.brokerTimestamp ?? Math.floor(receivedAt),
+      },
+    );
+    let published;
+    try {
+      published = await this.eventLog.publish(envelope);
+    } catch (err) {
+      this.metrics.publishFailures.inc(labels);
+      this.resync.add(order.accountId);
+      throw err;
+    }
+    this.deduper.recordOrder(order, id);
+    this.metrics.ackSeconds.observe(labels, (preciseNow() - receivedAt) / 1000);
+    if (published.duplicate) {
+      this.metrics.duplicates.inc({ ...labels, where: 'bus' });
+      return { outcome: 'duplicate', id, where: 'bus' };
+    }
+    if (stale) this.metrics.stale.inc(labels);
+    if (!statusKnown) this.metrics.unknownStatus.inc(labels);
+    if (channel === 'reconciliation' || channel === 'polling') this.metrics.corrections.inc(labels);
+    return { outcome: 'published', id, entryId: published.entryId, stale };
+  }
+}
