@@ -1,0 +1,186 @@
+import type { Broker, CanonicalOrder, Side } from '@fillwire/events';
+import type { CumulativePoint, Fill, PositionRef, TradeFact } from './portfolio-state.types';
+
+/**
+ * Which source counts an order's fills. XTS sends an execution per fill (trade events); Kite's
+ * ticker and postbacks only carry cumulative quantities, and its trade book reaches us only through
+ * reconciliation. The other source still fills in beyond what the authoritative one has shown.
+ */
+export function authoritativeFillSource(broker: Broker): 'trade' | 'cumulative' {
+  return broker === 'jainam' ? 'trade' : 'cumulative';
+}
+
+interface Level {
+  filled: number;
+  value: number;
+  time: number;
+  source: Fill['source'];
+  ref: string;
+}
+
+export interface OrderFillsInput {
+  broker: Broker;
+  accountId: string;
+  brokerOrderId: string;
+  /** From the order state, else from a trade; fills cannot be placed without it. */
+  instrument: Pick<Fill, 'exchange' | 'symbol' | 'product' | 'side'>;
+  trades: TradeFact[];
+  points: CumulativePoint[];
+}
+
+/**
+ * The fills of one order as a pure function of the SETS of executions and cumulative levels seen
+ * (so any delivery order with duplicates gives the same fills). Both sources become cumulative
+ * levels (units filled, value filled); the authoritative source's levels are kept and the other's
+ * extend them only above its highest level; consecutive levels are the fills. Every unit of
+ * filled quantity is thus counted by exactly one source.
+ */
+export function deriveOrderFills(input: OrderFillsInput): Fill[] {
+  const tradeLevels: Level[] = [];
+  let filled = 0;
+  let value = 0;
+  for (const t of [...input.trades].sort((a, b) => a.tradeTime - b.tradeTime || cmp(a.tradeId, b.tradeId))) {
+    filled += t.quantity;
+    value += t.quantity * t.price;
+    tradeLevels.push({ filled, value, time: t.tradeTime, source: 'trade', ref: t.tradeId });
+  }
+  const cumulativeLevels: Level[] = input.points
+    .filter((p) => p.filled > 0)
+    .sort((a, b) => a.filled - b.filled)
+    .map((p) => ({
+      filled: p.filled,
+      value: p.filled * p.averagePrice,
+      time: p.time,
+      source: 'cumulative',
+      ref: '',
+    }));
+  const [main, other] =
+    authoritativeFillSource(input.broker) === 'trade'
+      ? [tradeLevels, cumulativeLevels]
+      : [cumulativeLevels, tradeLevels];
+  const top = main.length ? main[main.length - 1].filled : 0;
+  const levels = [...main, ...other.filter((l) => l.filled > top)].sort((a, b) => a.filled - b.filled);
+  const fills: Fill[] = [];
+  let prev = { filled: 0, value: 0 };
+  for (const level of levels) {
+    const quantity = level.filled - prev.filled;
+    if (quantity <= 0) continue;
+    const ref = level.source === 'trade' ? level.ref : `${prev.filled}-${level.filled}`;
+    fills.push({
+      fillId: `${input.brokerOrderId}/${level.source === 'trade' ? 't' : 'c'}/${ref}`,
+      broker: input.broker,
+      accountId: input.accountId,
+      brokerOrderId: input.brokerOrderId,
+      ...input.instrument,
+      quantity,
+      price: roundMoney((level.value - prev.value) / quantity),
+      time: level.time,
+      source: level.source,
+      ref,
+    });
+    prev = level;
+  }
+  return fills;
+}
+
+/** Units filled and their average price, from fills of one order. */
+export function summarizeFills(fills: Fill[]): { filledQuantity: number; averagePrice: number } {
+  const qty = fills.reduce((s, f) => s + f.quantity, 0);
+  const value = fills.reduce((s, f) => s + f.quantity * f.price, 0);
+  return { filledQuantity: qty, averagePrice: qty ? roundMoney(value / qty) : 0 };
+}
+
+/** Reported filled quantity beyond the ordered quantity (trades or cumulative). */
+export function isOverfilled(
+  order: Pick<CanonicalOrder, 'quantity' | 'filledQuantity'> | null,
+  fills: Fill[],
+): boolean {
+  if (!order) return false;
+  const filled = Math.max(order.filledQuantity, summarizeFills(fills).filledQuantity);
+  return order.quantity > 0 && filled > order.quantity;
+}
+
+export interface PositionMath {
+  netQuantity: number;
+  averagePrice: number;
+  realizedPnl: number;
+  dayBuyQuantity: number;
+  dayBuyValue: number;
+  daySellQuantity: number;
+  daySellValue: number;
+}
+
+/** Fill order for position math: (time, order id, fill id) — a total order on the fill set. */
+export function compareFills(a: Fill, b: Fill): number {
+  return a.time - b.time || cmp(a.brokerOrderId, b.brokerOrderId) || cmp(a.fillId, b.fillId);
+}
+
+/**
+ * Average-cost position, like Kite: buys and sells on the same side average in; a fill against the
+ * position realizes (price − average) × closed units and leaves the average unchanged; a fill that
+ * flips the position opens the rest at its own price. Average cost depends on fill order, so the
+ * fills are always taken sorted by compareFills — the position is a function of the fill set.
+ */
+export function computePositionMath(fills: Fill[]): PositionMath {
+  let net = 0;
+  let avg = 0;
+  let realized = 0;
+  const day = { buyQty: 0, buyValue: 0, sellQty: 0, sellValue: 0 };
+  for (const f of [...fills].sort(compareFills)) {
+    const signed = signedQty(f.side, f.quantity);
+    if (f.side === 'BUY') {
+      day.buyQty += f.quantity;
+      day.buyValue += f.quantity * f.price;
+    } else {
+      day.sellQty += f.quantity;
+      day.sellValue += f.quantity * f.price;
+    }
+    if (net === 0 || Math.sign(net) === Math.sign(signed)) {
+      avg = (Math.abs(net) * avg + f.quantity * f.price) / (Math.abs(net) + f.quantity);
+      net += signed;
+      continue;
+    }
+    const closed = Math.min(f.quantity, Math.abs(net));
+    realized += closed * (f.price - avg) * Math.sign(net);
+    net += signed;
+    if (net === 0) avg = 0;
+    else if (Math.sign(net) === Math.sign(signed)) avg = f.price;
+  }
+  return {
+    netQuantity: net,
+    averagePrice: roundMoney(avg),
+    realizedPnl: roundMoney(realized),
+    dayBuyQuantity: day.buyQty,
+    dayBuyValue: roundMoney(day.buyValue),
+    daySellQuantity: day.sellQty,
+    daySellValue: roundMoney(day.sellValue),
+  };
+}
+
+export function unrealizedPnl(math: PositionMath, lastPrice: number | null): number | null {
+  if (lastPrice === null) return null;
+  return roundMoney((lastPrice - math.averagePrice) * math.netQuantity);
+}
+
+export function signedQty(side: Side, quantity: number): number {
+  return side === 'BUY' ? quantity : -quantity;
+}
+
+export function positionRefOf(x: PositionRef): PositionRef {
+  return {
+    broker: x.broker,
+    accountId: x.accountId,
+    exchange: x.exchange,
+    symbol: x.symbol,
+    product: x.product,
+  };
+}
+
+/** Rupees to 1/10000: removes float noise (0.1 + 0.2) without losing paise. */
+export function roundMoney(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

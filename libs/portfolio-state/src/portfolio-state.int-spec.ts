@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import Redis from 'ioredis';
+import { testPrefix, testRedisUrl } from '@fillwire/testing';
+import { PortfolioReadRepository } from './portfolio-read.repository';
+import { PortfolioWriteRepository } from './portfolio-write.repository';
+import { expectedTotals, generateBrokerScenario, type BrokerUpdateEnvelope } from './testing/broker-scenario';
+
+let redis: Redis;
+
+beforeAll(async () => {
+  redis = new Redis(await testRedisUrl(), { lazyConnect: false });
+});
+afterAll(async () => {
+  await redis.quit();
+});
+
+function stores() {
+  const prefix = testPrefix('pm');
+  return {
+    write: new PortfolioWriteRepository(redis, { prefix }),
+    read: new PortfolioReadRepository(redis, { prefix }),
+  };
+}
+
+/** Everything a client can read: orders (with fills) and positions of every account. */
+async function snapshot(read: PortfolioReadRepository) {
+  const accounts = await read.listAccounts();
+  const out: Record<string, unknown> = {};
+  for (const a of accounts) {
+    out[`${a.broker}|${a.accountId}|orders`] = await read.listOrders(a);
+    out[`${a.broker}|${a.accountId}|positions`] = (await read.listPositions(a)).map((p) => ({
+      ...p,
+      version: 0,
+    }));
+    out[`${a.broker}|${a.accountId}|trades`] = await read.listTrades(a);
+  }
+  return out;
+}
+
+/** A Kite partial-fill update as the order book would label it ('OPEN' instead of 'UPDATE'): same state, other text. */
+function relabel(e: BrokerUpdateEnvelope): BrokerUpdateEnvelope {
+  if (
+    e.type !== 'order.updated' ||
+    e.data.order.broker !== 'zerodha' ||
+    e.data.order.status !== 'PARTIALLY_FILLED'
+  )
+    return e;
+  return { ...e, channel: 'polling', data: { ...e.data, order: { ...e.data.order, brokerStatus: 'OPEN' } } };
+}
+
+describe('portfolio state on Redis (Lua apply)', () => {
+  it('any permutation with duplicates ends in the same orders and positions as the ordered sequence', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 400 }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        async (seed, orders, shuffle, dupRate) => {
+          const scenario = generateBrokerScenario({ seed, orders, symbols: ['SBIN', 'INFY'] });
+          const ordered = stores();
+          for (const e of scenario.events) await ordered.write.applyEnvelope(e, null);
+
+          // Shuffle by random keys, add duplicates (some relabelled copies), apply by 3 "replicas" at once.
+          const deliveries = scenario.events.flatMap((e, i) => {
+            const copies = [e];
+            if ((shuffle[i % shuffle.length] % 100) / 100 < dupRate) copies.push(i % 2 ? e : relabel(e));
+            return copies;
+          });
+          const keyed = deliveries.map((e, i) => ({
+            e,
+            k: shuffle[(i * 7) % shuffle.length] ^ (i * 2654435761),
+          }));
+          keyed.sort((a, b) => a.k - b.k);
+          const shuffled = stores();
+          const lanes = [0, 1, 2].map((lane) => keyed.filter((_, i) => i % 3 === lane));
+          await Promise.all(
+            lanes.map(async (lane) => {
+              for (const { e } of lane) await shuffled.write.applyEnvelope(e, null);
+            }),
+          );
+
+          const a = await snapshot(ordered.read);
+          const b = await snapshot(shuffled.read);
+          expect(b).toEqual(a);
+
+          // And both equal the broker's ground truth.
+          const totals = expectedTotals(scenario.fills);
+          for (const account of await ordered.read.listAccounts()) {
+            for (const p of await ordered.read.listPositions(account)) {
+              const want = totals.get(
+                `${p.broker}|${p.accountId}|${p.exchange}|${p.symbol}|${p.product}`,
+              ) ?? {
+                net: 0,
+                buyQty: 0,
+                sellQty: 0,
+                buyValue: 0,
+                sellValue: 0,
+              };
+              expect(p.netQuantity).toBe(want.net);
+              expect(p.dayBuyQuantity).toBe(want.buyQty);
+              expect(p.daySellQuantity).toBe(want.sellQty);
+              expect(p.dayBuyValue).toBeCloseTo(want.buyValue, 2);
+              expect(p.daySellValue).toBeCloseTo(want.sellValue, 2);
+            }
+            for (const o of await ordered.read.listOrders(account)) {
+              const final = scenario.finals.get(o.order.brokerOrderId);
+              expect(o.order.status).toBe(final?.status);
+              expect(o.order.filledQuantity).toBe(final?.filledQuantity);
+              expect(o.overfilled).toBe(false);
+            }
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a stale or duplicate update is kept in the timeline and never regresses the order', async () => {
+    const { write, read } = stores();
+    const scenario = generateBrokerScenario({ seed: 7, orders: 1 });
+    const [placed, ...rest] = scenario.events;
+    if (placed.type !== 'order.placed') throw new Error('a scenario starts with order.placed');
+    const last = rest[rest.length - 1];
+    await write.applyEnvelope(last, 1000);
+    const stale = await write.applyEnvelope(placed, null);
+    expect(stale.kind === 'order' && stale.result.verdict).toBe('stale');
+    const again = await write.applyEnvelope(last, null);
+    expect(again.kind === 'order' && again.result).toMatchObject({ verdict: 'duplicate', redelivery: true });
+    const ref = {
+      broker: placed.data.order.broker,
+      accountId: placed.data.order.accountId,
+      brokerOrderId: placed.data.order.brokerOrderId,
+    };
+    const record = await read.getOrder(ref);
+    expect(record?.order.status).toBe(scenario.finals.get(ref.brokerOrderId)?.status);
+    expect(record?.meta).toMatchObject({ userId: 'demo' });
+    const timeline = await read.getTimeline(ref);
+    expect(timeline.map((t) => t.verdict)).toEqual(['new', 'stale', 'duplicate']);
+    expect(timeline[0].latencyMs).toBe(
+      last.receivedAt - (last.type === 'order.updated' ? (last.data.order.brokerTimestamp ?? 0) : 0),
+    );
+    expect(timeline[0].publishToApplyMs).toBeGreaterThan(0);
+    expect(timeline[1].channel).toBe('rest');
+  });
+});

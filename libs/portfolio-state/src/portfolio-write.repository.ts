@@ -1,0 +1,309 @@
+import type { Redis } from 'ioredis';
+import type {
+  Broker,
+  CanonicalOrder,
+  Channel,
+  EventSource,
+  TradeExecuted,
+  TypedEnvelope,
+} from '@fillwire/events';
+import { LuaScript } from './lua-script';
+import { orderMergeKey } from './merge-key';
+import { loadPosition } from './position-loader';
+import type {
+  ApplyVerdict,
+  CumulativePoint,
+  OrderMeta,
+  OrderRef,
+  PositionRecord,
+  PositionRef,
+  TimelineEntry,
+  TradeFact,
+} from './portfolio-state.types';
+import { APPLY_ORDER_SCRIPT, APPLY_TRADE_SCRIPT, SAVE_POSITION_SCRIPT } from './state-scripts';
+import { accountMember, positionMember, stateKeys, type StateKeys } from './state-keys';
+
+/** How an update reached portfolio-manager, for its order's timeline. */
+export interface Delivery {
+  eventId: string;
+  type: string;
+  source: EventSource;
+  channel: Channel | null;
+  /** envelope.receivedAt: when Fillwire first saw the update. */
+  receivedAt: number;
+  /** When it was published on the bus (stream entry time); null when unknown. */
+  publishedAt: number | null;
+}
+
+export interface OrderApplyResult {
+  verdict: ApplyVerdict;
+  redelivery: boolean;
+  previous: CanonicalOrder | null;
+  /** The stored state after this step (null only when nothing has been merged yet). */
+  current: CanonicalOrder | null;
+  /** A new cumulative fill level was recorded: positions may have changed. */
+  levelAdded: boolean;
+  replaced: boolean;
+  positionVersion: number;
+}
+
+export interface TradeApplyResult {
+  verdict: 'new' | 'duplicate';
+  redelivery: boolean;
+  changed: boolean;
+  positionVersion: number;
+}
+
+/** The events that change order state, as the bus delivers them. */
+export type StateEnvelope = TypedEnvelope<
+  'order.placed' | 'order.updated' | 'order.reconciled' | 'trade.executed'
+>;
+
+export type EnvelopeApplyResult =
+  | { kind: 'order'; result: OrderApplyResult; order: CanonicalOrder }
+  | { kind: 'trade'; result: TradeApplyResult; trade: TradeExecuted };
+
+export interface PortfolioStateOptions {
+  /** FILLWIRE_PREFIX. */
+  prefix: string;
+  /** Deliveries kept per order timeline. */
+  timelineLength?: number;
+  /** Clock for appliedAt (tests). */
+  now?: () => number;
+}
+
+const applyOrder = new LuaScript(APPLY_ORDER_SCRIPT);
+const applyTradeScript = new LuaScript(APPLY_TRADE_SCRIPT);
+const savePosition = new LuaScript(SAVE_POSITION_SCRIPT);
+
+/**
+ * The only writer of order state and positions. Each apply is one Lua step (see state-scripts.ts)
+ * that merges commutatively, so any number of replicas may call it in any order.
+ */
+export class PortfolioWriteRepository {
+  readonly keys: StateKeys;
+  private readonly timelineLength: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly redis: Redis,
+    options: PortfolioStateOptions,
+  ) {
+    this.keys = stateKeys(options.prefix);
+    this.timelineLength = options.timelineLength ?? 200;
+    this.now = options.now ?? (() => performance.timeOrigin + performance.now());
+  }
+
+  /**
+   * Merges one broker state (order.placed, order.updated, order.reconciled). `recordOnly` keeps
+   * it in the timeline without merging (the gateway marked it stale); its fill level still counts.
+   */
+  async applyOrderState(
+    order: CanonicalOrder,
+    delivery: Delivery,
+    options: { meta?: OrderMeta; recordOnly?: boolean } = {},
+  ): Promise<OrderApplyResult> {
+    const ref = refOf(order);
+    const pos = positionOf(order);
+    const point: CumulativePoint | null =
+      order.filledQuantity > 0
+        ? {
+            filled: order.filledQuantity,
+            averagePrice: order.averagePrice,
+            time: order.exchangeTimestamp ?? order.brokerTimestamp ?? 0,
+          }
+        : null;
+    const raw = (await applyOrder.run(
+      this.redis,
+      [
+        this.keys.orderHash(ref),
+        this.keys.timeline(ref),
+        this.keys.points(ref),
+        this.keys.seen(ref),
+        this.keys.accountOrders(order.broker, order.accountId),
+        this.keys.accounts,
+        this.keys.positionOrders(pos),
+        this.keys.accountPositions(order.broker, order.accountId),
+        this.keys.positionVersion(pos),
+      ],
+      [
+        JSON.stringify(order),
+        JSON.stringify(orderMergeKey(order)),
+        this.timelineEntry(delivery, {
+          status: order.status,
+          filledQuantity: order.filledQuantity,
+          tradeId: null,
+          brokerTimestamp: order.brokerTimestamp,
+        }),
+        delivery.eventId,
+        order.filledQuantity,
+        point ? JSON.stringify(point) : '',
+        point?.time ?? 0,
+        point?.averagePrice ?? 0,
+        options.meta ? JSON.stringify(options.meta) : '',
+        order.brokerOrderId,
+        accountMember(order.broker, order.accountId),
+        positionMember(pos),
+        this.timelineLength,
+        options.recordOnly ? '0' : '1',
+      ],
+    )) as [ApplyVerdict, string, string, number, number, number, number];
+    const [verdict, previous, current, redelivery, added, replaced, version] = raw;
+    return {
+      verdict,
+      redelivery: redelivery === 1,
+      previous: previous ? (JSON.parse(previous) as CanonicalOrder) : null,
+      current: current ? (JSON.parse(current) as CanonicalOrder) : null,
+      levelAdded: added === 1,
+      replaced: replaced === 1,
+      positionVersion: version,
+    };
+  }
+
+  /** Routes one bus event to its apply step; `publishedAt` is the stream entry's time. */
+  async applyEnvelope(envelope: StateEnvelope, publishedAt: number | null): Promise<EnvelopeApplyResult> {
+    const delivery: Delivery = {
+      eventId: envelope.id,
+      type: envelope.type,
+      source: envelope.source,
+      channel: envelope.channel ?? null,
+      receivedAt: envelope.receivedAt,
+      publishedAt,
+    };
+    switch (envelope.type) {
+      case 'order.placed': {
+        const { order, userId, idempotencyKey, validity, protection, parentBrokerOrderId } = envelope.data;
+        const meta: OrderMeta = { userId, idempotencyKey, validity, protection, parentBrokerOrderId };
+        const result = await this.applyOrderState(order, delivery, { meta });
+        return { kind: 'order', result, order };
+      }
+      case 'order.updated': {
+        const result = await this.applyOrderState(envelope.data.order, delivery, {
+          recordOnly: envelope.data.stale === true,
+        });
+        return { kind: 'order', result, order: envelope.data.order };
+      }
+      case 'order.reconciled': {
+        const result = await this.applyOrderState(envelope.data.order, delivery);
+        return { kind: 'order', result, order: envelope.data.order };
+      }
+      case 'trade.executed': {
+        const result = await this.applyTrade(envelope.data, delivery);
+        return { kind: 'trade', result, trade: envelope.data };
+      }
+    }
+  }
+
+  /** Records one execution, once per (order, trade id). */
+  async applyTrade(
+    trade: TradeFact & { broker: Broker; accountId: string },
+    delivery: Delivery,
+  ): Promise<TradeApplyResult> {
+    const ref = refOf(trade);
+    const pos = positionOf(trade);
+    const fact: TradeFact = {
+      tradeId: trade.tradeId.trim(),
+      brokerOrderId: trade.brokerOrderId,
+      exchangeOrderId: trade.exchangeOrderId,
+      symbol: trade.symbol,
+      exchange: trade.exchange,
+      side: trade.side,
+      product: trade.product,
+      quantity: trade.quantity,
+      price: trade.price,
+      tradeTime: trade.tradeTime,
+    };
+    const raw = (await applyTradeScript.run(
+      this.redis,
+      [
+        this.keys.trades(ref),
+        this.keys.timeline(ref),
+        this.keys.seen(ref),
+        this.keys.accountOrders(trade.broker, trade.accountId),
+        this.keys.accounts,
+        this.keys.positionOrders(pos),
+        this.keys.accountPositions(trade.broker, trade.accountId),
+        this.keys.positionVersion(pos),
+      ],
+      [
+        fact.tradeId,
+        JSON.stringify(fact),
+        this.timelineEntry(delivery, {
+          status: null,
+          filledQuantity: trade.quantity,
+          tradeId: fact.tradeId,
+          brokerTimestamp: trade.tradeTime,
+        }),
+        delivery.eventId,
+        trade.brokerOrderId,
+        accountMember(trade.broker, trade.accountId),
+        positionMember(pos),
+        this.timelineLength,
+      ],
+    )) as ['new' | 'duplicate', number, number, number];
+    const [verdict, redelivery, changed, version] = raw;
+    return { verdict, redelivery: redelivery === 1, changed: changed === 1, positionVersion: version };
+  }
+
+  /**
+   * Recomputes a position from its fill set and stores it unless a newer snapshot is there.
+   * `stored` false means another replica already stored this version or a later one.
+   */
+  async refreshPosition(ref: PositionRef): Promise<{ position: PositionRecord; stored: boolean }> {
+    const position = await loadPosition(this.redis, this.keys, ref);
+    const stored = (await savePosition.run(
+      this.redis,
+      [this.keys.positionSnapshot(ref)],
+      [position.version, JSON.stringify(position)],
+    )) as number;
+    return { position, stored: stored === 1 };
+  }
+
+  /** Last traded price of an instrument, for unrealized P&L and trailing stops. */
+  async setLastPrice(exchange: string, symbol: string, price: number): Promise<void> {
+    await this.redis.set(this.keys.lastPrice(exchange, symbol), String(price));
+  }
+
+  /** True exactly once per `what` across replicas and restarts (SET NX with a TTL). */
+  async once(what: string, ttlMs = 7 * 86_400_000): Promise<boolean> {
+    return (await this.redis.set(this.keys.once(what), String(this.now()), 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  private timelineEntry(
+    delivery: Delivery,
+    fields: Pick<TimelineEntry, 'status' | 'filledQuantity' | 'tradeId' | 'brokerTimestamp'>,
+  ): string {
+    const appliedAt = this.now();
+    const entry: Omit<TimelineEntry, 'verdict' | 'redelivery'> = {
+      eventId: delivery.eventId,
+      type: delivery.type,
+      source: delivery.source,
+      channel: delivery.channel,
+      ...fields,
+      receivedAt: delivery.receivedAt,
+      latencyMs:
+        fields.brokerTimestamp === null ? null : round3(delivery.receivedAt - fields.brokerTimestamp),
+      publishToApplyMs: delivery.publishedAt === null ? null : round3(appliedAt - delivery.publishedAt),
+      appliedAt,
+    };
+    return JSON.stringify(entry);
+  }
+}
+
+function refOf(x: OrderRef): OrderRef {
+  return { broker: x.broker, accountId: x.accountId, brokerOrderId: x.brokerOrderId };
+}
+
+function positionOf(x: PositionRef): PositionRef {
+  return {
+    broker: x.broker,
+    accountId: x.accountId,
+    exchange: x.exchange,
+    symbol: x.symbol,
+    product: x.product,
+  };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
