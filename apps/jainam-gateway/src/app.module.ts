@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { IngestModule } from './ingest/ingest.module';
 
 /**
  * jainam-gateway's features. Logging, metrics, /health, /ready, /metrics, Redis and the config
  * (APP_CONFIG, typed JainamGatewayConfig) come from ObservabilityModule, which bootService adds.
  */
-@Module({ imports: [] })
+@Module({ imports: [IngestModule] })
 export class AppModule {}
