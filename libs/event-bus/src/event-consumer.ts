@@ -46,6 +46,13 @@ interface Delivery {
 
 type Outcome = 'ack' | 'pending' | 'dead';
 
+interface PendingAck {
+  stream: string;
+  ids: string[];
+  /** Last-error keys of entries that had failed before. */
+  errorKeys: string[];
+}
+
 type ClaimReply = [cursor: string, entries: [string, string[], number][], deleted: string[]];
 
 type BusRedis = Redis & {
@@ -100,6 +107,8 @@ export class EventConsumer {
   private claimPasses = 0;
   /** Serializes handling, so `concurrency` bounds handlers across the read loop and reclaims. */
   private chain: Promise<void> = Promise.resolve();
+  /** Acks of handled batches, sent with the next read. */
+  private unsentAcks: PendingAck[] = [];
 
   constructor(opts: EventConsumerOptions) {
     const { url, prefix, handler, filter, registry, logger, ...rest } = opts;
@@ -171,6 +180,14 @@ export class EventConsumer {
     if (!drained)
       this.logger.warn({ group: this.group, consumer: this.name }, 'handlers still running at close');
     this.block.disconnect();
+    const acks = this.unsentAcks;
+    this.unsentAcks = [];
+    await withTimeout(this.flushAcks(acks), 1000).catch((err: unknown) =>
+      this.logger.warn(
+        { group: this.group, err: errorMessage(err) },
+        'acks lost at close; entries will be redelivered',
+      ),
+    );
     await withTimeout(this.cmd.quit(), 1000).catch(() => this.cmd.disconnect());
     this.cmd.disconnect();
   }
@@ -199,7 +216,10 @@ export class EventConsumer {
             await this.deadLetter(stream, { id, fields, deliveries }, '');
           } else retry.push({ id, fields, deliveries });
         }
-        if (retry.length) await this.exclusive(() => this.handleBatch(stream, retry));
+        if (retry.length) {
+          const ack = await this.exclusive(() => this.handleBatch(stream, retry));
+          if (ack) await this.flushAcks([ack]);
+        }
         cursor = next;
         if (cursor === '0-0') break;
       }
@@ -222,7 +242,11 @@ export class EventConsumer {
         if (this.blockClientId === undefined)
           this.blockClientId = (await this.block.call('CLIENT', 'ID')) as number;
         if (!this.running) break;
-        const reply = (await this.block.call(
+        // The previous batch's acks travel in the same round trip as the next read.
+        const acks = this.unsentAcks;
+        const pipeline = this.block.pipeline();
+        for (const ack of acks) this.addAck(pipeline, ack);
+        pipeline.call(
           'XREADGROUP',
           'GROUP',
           this.group,
@@ -236,12 +260,21 @@ export class EventConsumer {
           retry,
           '>',
           '>',
-        )) as [string, RawEntry[]][] | null;
+        );
+        const results = (await pipeline.exec()) ?? [];
+        this.unsentAcks = this.unsentAcks.filter((ack) => !acks.includes(ack));
+        const [readError, reply] = results[results.length - 1] ?? [new Error('empty pipeline reply'), null];
+        const ackError = results.slice(0, -1).find(([err]) => err)?.[0];
+        // A lost ack only means a redelivery later (at-least-once); log it and go on.
+        if (ackError)
+          this.logger.warn({ group: this.group, err: errorMessage(ackError) }, 'event bus ack failed');
+        if (readError) throw readError;
         failures = 0;
         if (!reply) continue;
-        for (const [stream, entries] of reply) {
+        for (const [stream, entries] of reply as [string, RawEntry[]][]) {
           const batch = entries.map(([id, fields]) => ({ id, fields, deliveries: 1 }));
-          await this.exclusive(() => this.handleBatch(stream, batch));
+          const ack = await this.exclusive(() => this.handleBatch(stream, batch));
+          if (ack) this.unsentAcks.push(ack);
         }
       } catch (err) {
         if (!this.running) break;
@@ -258,15 +291,33 @@ export class EventConsumer {
     }
   }
 
-  private exclusive(fn: () => Promise<void>): Promise<void> {
+  private addAck(pipeline: ReturnType<Redis['pipeline']>, ack: PendingAck): void {
+    pipeline.xack(ack.stream, this.group, ...ack.ids);
+    if (ack.errorKeys.length) pipeline.del(...ack.errorKeys);
+  }
+
+  /** Sends acks now (reclaimed batches, and whatever the read loop left at close). */
+  private async flushAcks(acks: PendingAck[]): Promise<void> {
+    if (acks.length === 0) return;
+    const pipeline = this.cmd.pipeline();
+    for (const ack of acks) this.addAck(pipeline, ack);
+    const replies = await pipeline.exec();
+    const failed = replies?.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn);
-    this.chain = run.catch((err: unknown) =>
-      this.logger.error({ group: this.group, err: errorMessage(err) }, 'event bus batch failed'),
+    this.chain = run.then(
+      () => undefined,
+      (err: unknown) =>
+        this.logger.error({ group: this.group, err: errorMessage(err) }, 'event bus batch failed'),
     );
     return run;
   }
 
-  private async handleBatch(stream: string, batch: Delivery[]): Promise<void> {
+  /** Handles a batch and returns what to ack (handled or filtered entries). */
+  private async handleBatch(stream: string, batch: Delivery[]): Promise<PendingAck | undefined> {
     const outcomes = new Array<Outcome>(batch.length);
     const limit = Math.min(this.options.concurrency, batch.length);
     let next = 0;
@@ -279,14 +330,12 @@ export class EventConsumer {
     await Promise.all(Array.from({ length: limit }, worker));
 
     const acked = batch.filter((_, i) => outcomes[i] === 'ack');
-    if (acked.length === 0) return;
-    const pipeline = this.cmd.pipeline();
-    pipeline.xack(stream, this.group, ...acked.map((d) => d.id));
-    const retried = acked.filter((d) => d.deliveries > 1);
-    if (retried.length) pipeline.del(...retried.map((d) => this.keys.lastError(this.group, d.id)));
-    const replies = await pipeline.exec();
-    const failed = replies?.find(([err]) => err);
-    if (failed?.[0]) throw failed[0];
+    if (acked.length === 0) return undefined;
+    return {
+      stream,
+      ids: acked.map((d) => d.id),
+      errorKeys: acked.filter((d) => d.deliveries > 1).map((d) => this.keys.lastError(this.group, d.id)),
+    };
   }
 
   private async handleOne(stream: string, delivery: Delivery): Promise<Outcome> {
