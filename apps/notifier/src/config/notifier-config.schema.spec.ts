@@ -52,12 +52,34 @@ describe('NotifierConfigSchema', () => {
       FILLWIRE_DEMO_API_KEY: undefined,
       FILLWIRE_DEMO2_API_KEY: undefined,
     });
-    expect(problems({ FILLWIRE_DEMO_API_KEY: 'short' })).toEqual(['FILLWIRE_DEMO_API_KEY: must be at least 16 characters']);
+    expect(problems({ FILLWIRE_DEMO_API_KEY: 'short' })).toEqual([
+      'FILLWIRE_DEMO_API_KEY: must be at least 16 characters',
+    ]);
   });
 
   it('rejects an unknown mode', () => {
     expect(problems({ ORDER_EVENT_MODE: 'carrier-pigeon' })).toEqual([
       'ORDER_EVENT_MODE: expected websocket, socketio, kafka or both',
     ]);
+  });
+});
+
+describe('NotifierConfigSchema kafka topic and socket settings', () => {
+  it('kafka mode refuses an empty topic and names both missing variables', () => {
+    const found = problems({ ORDER_EVENT_MODE: 'kafka', KAFKA_ORDER_EVENTS_TOPIC: ' ' });
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['KAFKA_BROKERS', 'KAFKA_ORDER_EVENTS_TOPIC']);
+    expect(load({ KAFKA_ORDER_EVENTS_TOPIC: '' }).ORDER_EVENT_MODE).toBe('websocket');
+    expect(problems({ KAFKA_ORDER_EVENTS_TOPIC: 'bad topic' })[0]).toMatch(
+      /^KAFKA_ORDER_EVENTS_TOPIC: expected a Kafka topic/,
+    );
+  });
+
+  it('parses socket limits and the first-message timeout', () => {
+    expect(load({ WS_AUTH_TIMEOUT: '250ms', WS_MAX_BUFFERED_BYTES: '65536' })).toMatchObject({
+      WS_AUTH_TIMEOUT: 250,
+      WS_HEARTBEAT_INTERVAL: 30_000,
+      WS_MAX_BUFFERED_BYTES: 65_536,
+      TELEGRAM_API_URL: 'https://api.telegram.org',
+    });
   });
 });

@@ -16,6 +16,8 @@ export interface BootOptions<S extends z.ZodType<ServiceConfig>> {
   env?: Record<string, string | undefined>;
   /** A shutdown that has not finished by then is abandoned with exit code 1. */
   shutdownTimeoutMs?: number;
+  /** Called on the created app before it listens (e.g. notifier's WebSocket adapter). */
+  configure?: (app: INestApplication) => void;
 }
 
 @Module({})
@@ -46,7 +48,7 @@ export async function createServiceApp<C extends BaseConfig>(
  */
 export async function bootService<S extends z.ZodType<ServiceConfig>>(
   appModule: Type | DynamicModule,
-  { name, configSchema, env = process.env, shutdownTimeoutMs = 10_000 }: BootOptions<S>,
+  { name, configSchema, env = process.env, shutdownTimeoutMs = 10_000, configure }: BootOptions<S>,
 ): Promise<INestApplication | undefined> {
   // An IPC channel from a supervisor (npm start) must not keep a process alive that has to exit.
   process.channel?.unref();
@@ -62,6 +64,7 @@ export async function bootService<S extends z.ZodType<ServiceConfig>>(
   const logger = new NestLogger('Boot');
   try {
     const app = await createServiceApp(appModule, name, config);
+    configure?.(app);
     // useProcessExit: exit 0 once the hooks are done (the default re-raises the signal: exit 143).
     app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
