@@ -276,8 +276,8 @@ async function runContender(
   const producer = await producerFor(role, server.url, prefix);
   let seq = 0;
   try {
-    // Warm-up: connections, scripts, JIT.
-    await step(ctx, producer, replicas, 1000, ctx.quick ? 200 : 1000, seq);
+    // Warm-up: connections, scripts, JIT (cold replicas are several times slower for the first seconds).
+    await step(ctx, producer, replicas, 2000, ctx.quick ? 1000 : 3000, seq);
     seq += 10_000;
     const latency: Record<number, StepResult> = {};
     for (const rate of plan.latencyRates) {
