@@ -56,7 +56,7 @@ export interface PushEvent {
 
 function orderOf(data: unknown): CanonicalOrder | null {
   if (typeof data !== 'object' || data === null || !('order' in data)) return null;
-  const order = (data).order;
+  const order = data.order;
   return typeof order === 'object' && order !== null && 'brokerOrderId' in order
     ? (order as CanonicalOrder)
     : null;
