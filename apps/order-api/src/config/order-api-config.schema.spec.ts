@@ -32,6 +32,11 @@ describe('OrderApiConfigSchema', () => {
       XTS_SOURCE: 'WEBAPI',
       USE_EVENT_DRIVEN_ORDERS: true,
       EVENT_DRIVEN_ROLLOUT_PERCENT: 100,
+      ORDER_RATE_LIMIT_PER_SECOND: 10,
+      ORDER_BROKER_TIMEOUT: 7000,
+      IDEMPOTENCY_TTL: 86_400_000,
+      SESSION_TOKEN_TTL: 43_200_000,
+      XTS_INSTRUMENTS: [],
     });
   });
 

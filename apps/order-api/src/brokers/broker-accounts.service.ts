@@ -1,0 +1,138 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BrokerAuthError,
+  BrokerInputError,
+  JainamAdapter,
+  StaticInstrumentResolver,
+  ZerodhaAdapter,
+  type BrokerAdapter,
+  type InstrumentEntry,
+} from '@fillwire/broker-adapters';
+import type { Exchange } from '@fillwire/events';
+import type { BrokerAccount } from '@fillwire/identity';
+import { APP_CONFIG, REDIS_CLIENT } from '@fillwire/observability';
+import type Redis from 'ioredis';
+import { DEFAULT_XTS_INSTRUMENTS, type OrderApiConfig } from '../config/order-api-config.schema';
+import { XtsSessionRepository } from './xts-session.repository';
+
+interface Connected {
+  adapter: BrokerAdapter;
+  /** Gets a fresh session after the broker refused ours; resolves false when that is not possible. */
+  renew: (failedToken: string | null) => Promise<boolean>;
+  token: () => string | null;
+}
+
+/**
+ * One REST-only broker adapter per account, created on first use and kept (the gateways own the
+ * pushed streams). Sessions: Kite access token from `<prefix>:broker-session:zerodha:<account>` or,
+ * in demo mode, a simulator login; XTS shared with jainam-gateway through XtsSessionRepository.
+ */
+@Injectable()
+export class BrokerAccountsService implements OnApplicationShutdown {
+  private readonly adapters = new Map<string, Promise<Connected>>();
+  private readonly instruments: StaticInstrumentResolver;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: OrderApiConfig,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly xtsSessions: XtsSessionRepository,
+  ) {
+    const list = config.XTS_INSTRUMENTS.length > 0 ? config.XTS_INSTRUMENTS : DEFAULT_XTS_INSTRUMENTS;
+    this.instruments = new StaticInstrumentResolver(
+      list.map((spec): InstrumentEntry => {
+        const [exchange, symbol, id] = spec.split(':');
+        return { exchange: exchange as Exchange, symbol, xtsInstrumentId: Number(id) };
+      }),
+    );
+  }
+
+  /** Runs a broker call on the account's adapter; a refused session is renewed once and the call retried. */
+  async call<T>(account: BrokerAccount, run: (adapter: BrokerAdapter) => Promise<T>): Promise<T> {
+    const connected = await this.connect(account);
+    const token = connected.token();
+    try {
+      return await run(connected.adapter);
+    } catch (error) {
+      // An auth failure happens before the broker accepts anything, so a retry cannot duplicate.
+      if (!(error instanceof BrokerAuthError) || !(await connected.renew(token))) throw error;
+      return run(connected.adapter);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const all = await Promise.allSettled([...this.adapters.values()]);
+    const adapters = all.flatMap((r) => (r.status === 'fulfilled' ? [r.value.adapter] : []));
+    await Promise.all(adapters.map((adapter) => adapter.disconnect()));
+  }
+
+  private connect(account: BrokerAccount): Promise<Connected> {
+    const key = `${account.broker}:${account.accountId}`;
+    let connected = this.adapters.get(key);
+    if (!connected) {
+      connected = this.create(account);
+      this.adapters.set(key, connected);
+      // A failed login is not cached: the next request tries again.
+      connected.catch(() => this.adapters.delete(key));
+    }
+    return connected;
+  }
+
+  private async create(account: BrokerAccount): Promise<Connected> {
+    switch (account.broker) {
+      case 'zerodha':
+        return this.zerodha(account.accountId);
+      case 'jainam':
+        return this.jainam(account.accountId);
+      case 'paper':
+        throw new BrokerInputError('paper', 'paper accounts are not served by order-api', null);
+    }
+  }
+
+  private async zerodha(accountId: string): Promise<Connected> {
+    const adapter = new ZerodhaAdapter({
+      accountId,
+      apiKey: this.config.KITE_API_KEY,
+      apiSecret: this.config.KITE_API_SECRET,
+      rootUrl: this.config.KITE_ROOT_URL,
+      wsUrl: null,
+      timeoutMs: this.config.ORDER_BROKER_TIMEOUT,
+    });
+    let token: string | null = null;
+    const login = async (): Promise<boolean> => {
+      const stored = await this.redis.get(`${this.config.FILLWIRE_PREFIX}:broker-session:zerodha:${accountId}`);
+      if (stored && stored !== token) token = stored;
+      else if (this.config.FILLWIRE_DEMO) token = (await adapter.generateSession(accountId)).accessToken;
+      else return false;
+      adapter.setAccessToken(token);
+      return true;
+    };
+    if (!(await login())) {
+      throw new BrokerAuthError('zerodha', `no Kite session for ${accountId}: log in through the Kite login flow first`, null);
+    }
+    return { adapter, token: () => token, renew: () => login() };
+  }
+
+  private async jainam(accountId: string): Promise<Connected> {
+    const adapter = new JainamAdapter({
+      accountId,
+      baseUrl: this.config.XTS_BASE_URL,
+      appKey: this.config.XTS_APP_KEY,
+      secretKey: this.config.XTS_SECRET_KEY,
+      source: this.config.XTS_SOURCE,
+      instruments: this.instruments,
+      timeoutMs: this.config.ORDER_BROKER_TIMEOUT,
+      socket: false,
+      reloginOnAuthError: false,
+    });
+    const shared = await this.xtsSessions.get(accountId);
+    if (shared) adapter.rest.setSession(shared);
+    else await this.xtsSessions.set(accountId, await adapter.rest.login());
+    const renew = async (failedToken: string | null): Promise<boolean> => {
+      const latest = await this.xtsSessions.get(accountId);
+      if (latest && latest.token !== failedToken) adapter.rest.setSession(latest);
+      else await this.xtsSessions.set(accountId, await adapter.rest.login(failedToken ?? undefined));
+      return true;
+    };
+    return { adapter, token: () => adapter.rest.current?.token ?? null, renew };
+  }
+}
