@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ConnectionsModule } from './connections/connections.module';
 import { PostbackModule } from './postback/postback.module';
 
 /**
  * zerodha-postback's features. Logging, metrics, /health, /ready, /metrics, Redis and the config
  * (APP_CONFIG, typed ZerodhaPostbackConfig) come from ObservabilityModule, which bootService adds.
  */
-@Module({ imports: [PostbackModule] })
+@Module({ imports: [PostbackModule, ConnectionsModule] })
 export class AppModule {}

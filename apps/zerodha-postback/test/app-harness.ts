@@ -25,6 +25,7 @@ export interface RunningApp {
 export async function startApp(
   module: Type | DynamicModule,
   env: Record<string, string> = {},
+  port = 0,
 ): Promise<RunningApp> {
   const config = loadConfig('zerodha-postback', ZerodhaPostbackConfigSchema, {
     REDIS_URL: env.REDIS_URL ?? (await testRedisUrl()),
@@ -34,13 +35,13 @@ export async function startApp(
   });
   const app = await createServiceApp(module, 'zerodha-postback', config);
   app.enableShutdownHooks();
-  await app.listen(0, '127.0.0.1');
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  await app.listen(port, '127.0.0.1');
+  const { port: bound } = (app.getHttpServer() as Server).address() as AddressInfo;
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   return {
     app,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     config,
     redis,
     events: async () => {
