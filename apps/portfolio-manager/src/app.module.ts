@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { PortfolioModule } from './portfolio/portfolio.module';
 
 /**
  * portfolio-manager's features. Logging, metrics, /health, /ready, /metrics, Redis and the config
  * (APP_CONFIG, typed PortfolioManagerConfig) come from ObservabilityModule, which bootService adds.
  */
-@Module({ imports: [] })
+@Module({ imports: [PortfolioModule] })
 export class AppModule {}

@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { EventConsumer, entryIdTime } from '@fillwire/event-bus';
+import { parseEnvelope } from '@fillwire/events';
+import { APP_CONFIG, MetricsService } from '@fillwire/observability';
+import type { StateEnvelope } from '@fillwire/portfolio-state';
+import type { PortfolioManagerConfig } from '../config/portfolio-manager-config.schema';
+import { PortfolioService } from './portfolio.service';
+
+/** The consumer group every portfolio-manager replica joins: replicas compete for entries. */
+export const PORTFOLIO_GROUP = 'portfolio-manager';
+
+/**
+ * Reads order.placed / order.updated / order.reconciled / trade.executed from the bus (consumer
+ * group `portfolio-manager`, at least once, no order promised) and hands each to PortfolioService.
+ * An entry is acked only after its Lua step and announcements are done; a failure leaves it
+ * pending for retry and, after maxDeliveries, the dead-letter stream.
+ */
+@Injectable()
+export class OrderEventsProcessor implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(OrderEventsProcessor.name);
+  private readonly consumer: EventConsumer;
+
+  constructor(
+    @Inject(APP_CONFIG) config: PortfolioManagerConfig,
+    private readonly portfolio: PortfolioService,
+    metrics: MetricsService,
+  ) {
+    this.consumer = new EventConsumer({
+      url: config.REDIS_URL,
+      prefix: config.FILLWIRE_PREFIX,
+      group: PORTFOLIO_GROUP,
+      // A fresh group reads the retained log: positions are rebuilt from it (apply is idempotent).
+      startId: '0',
+      concurrency: config.PM_CONCURRENCY,
+      filter: { types: ['order.placed', 'order.updated', 'order.reconciled', 'trade.executed'] },
+      registry: metrics.registry,
+      handler: async (envelope, ctx) => {
+        if (!this.portfolio.handles(envelope.type)) return;
+        // The bus checks the envelope; the payload is checked here, against its schema.
+        const typed = parseEnvelope(envelope) as StateEnvelope;
+        await this.portfolio.handle(typed, entryIdTime(ctx.entryId));
+      },
+      logger: {
+        info: (obj, msg) => this.logger.log(obj, msg),
+        warn: (obj, msg) => this.logger.warn(obj, msg),
+        error: (obj, msg) => this.logger.error(obj, msg),
+      },
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.close();
+  }
+}

@@ -1,0 +1,195 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  createEnvelope,
+  type CanonicalOrder,
+  type EventEnvelope,
+  type OrderNotification,
+  type PositionUpdated,
+  type TypedEnvelope,
+} from '@fillwire/events';
+import { MetricsService } from '@fillwire/observability';
+import {
+  PortfolioReadRepository,
+  PortfolioWriteRepository,
+  type PositionRecord,
+  type PositionRef,
+  type StateEnvelope,
+} from '@fillwire/portfolio-state';
+import { invalidTransition, notificationId, orderNotification } from './portfolio-notifications';
+
+/** Where portfolio-manager's own events go (the bus publisher in the app, a list in unit tests). */
+export interface PortfolioEventSink {
+  publish(envelope: EventEnvelope): Promise<unknown>;
+}
+export const PORTFOLIO_EVENT_SINK = Symbol('portfolio-event-sink');
+
+const STATE_TYPES = new Set(['order.placed', 'order.updated', 'order.reconciled', 'trade.executed']);
+
+/**
+ * Applies broker updates to the order state and positions (one atomic Lua step each, see
+ * @fillwire/portfolio-state) and announces what changed: position.updated, order.notification,
+ * order.filled / order.cancelled. Idempotent: a redelivered event changes nothing and announces
+ * nothing new (deterministic ids for once-per-fact events; the publisher drops duplicates).
+ */
+@Injectable()
+export class PortfolioService {
+  private readonly logger = new Logger(PortfolioService.name);
+  private readonly applied;
+  private readonly invalid;
+  private readonly overfills;
+  private readonly applyLatency;
+
+  constructor(
+    private readonly write: PortfolioWriteRepository,
+    private readonly read: PortfolioReadRepository,
+    @Inject(PORTFOLIO_EVENT_SINK) private readonly sink: PortfolioEventSink,
+    metrics: MetricsService,
+  ) {
+    this.applied = metrics.counter({
+      name: 'fillwire_portfolio_updates_total',
+      help: 'Broker updates applied, by event type and verdict (new, newer, duplicate, stale, recorded)',
+      labelNames: ['type', 'verdict'],
+    });
+    this.invalid = metrics.counter({
+      name: 'fillwire_portfolio_invalid_transitions_total',
+      help: 'Order updates that break the state machine (kept out of the merged state)',
+      labelNames: ['reason'],
+    });
+    this.overfills = metrics.counter({
+      name: 'fillwire_portfolio_overfills_total',
+      help: 'Orders whose reported fills exceed the ordered quantity',
+    });
+    this.applyLatency = metrics.histogram({
+      name: 'fillwire_portfolio_publish_to_apply_ms',
+      help: 'Time from publish on the bus to the update applied in Redis',
+      buckets: [0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000],
+    });
+  }
+
+  handles(type: string): boolean {
+    return STATE_TYPES.has(type);
+  }
+
+  /** Applies one bus event. `publishedAt`: the stream entry time (null when unknown). */
+  async handle(envelope: StateEnvelope, publishedAt: number | null): Promise<void> {
+    const applied = await this.write.applyEnvelope(envelope, publishedAt);
+    if (publishedAt !== null) this.applyLatency.observe(Date.now() - publishedAt);
+    const ref =
+      applied.kind === 'order'
+        ? {
+            broker: applied.order.broker,
+            accountId: applied.order.accountId,
+            brokerOrderId: applied.order.brokerOrderId,
+          }
+        : {
+            broker: applied.trade.broker,
+            accountId: applied.trade.accountId,
+            brokerOrderId: applied.trade.brokerOrderId,
+          };
+    let fillsChanged: boolean;
+    if (applied.kind === 'order') {
+      const { result, order } = applied;
+      this.applied.inc({ type: envelope.type, verdict: result.verdict });
+      const reason = invalidTransition(result.previous, order, result.verdict === 'newer');
+      if (reason) {
+        this.invalid.inc({ reason });
+        this.logger.warn(
+          { eventId: envelope.id, orderId: order.brokerOrderId, reason, from: result.previous, to: order },
+          `invalid transition ${result.previous?.status ?? '-'} → ${order.status} (${reason})`,
+        );
+      }
+      if (result.replaced && result.current) await this.announceOrder(result.previous, result.current);
+      fillsChanged = result.levelAdded || result.replaced;
+    } else {
+      this.applied.inc({ type: envelope.type, verdict: applied.result.verdict });
+      fillsChanged = applied.result.changed;
+    }
+    if (!fillsChanged) return;
+    const record = await this.read.getOrder(ref);
+    if (
+      record?.overfilled &&
+      (await this.write.once(`overfill|${ref.broker}|${ref.accountId}|${ref.brokerOrderId}`))
+    ) {
+      this.overfills.inc();
+      const o = record.order;
+      this.logger.error(
+        { orderId: o.brokerOrderId, eventId: envelope.id },
+        'overfill: fills exceed the ordered quantity',
+      );
+      await this.notify(
+        {
+          kind: 'alert',
+          level: 'error',
+          message: `Overfill: ${o.side} ${o.symbol} order ${o.brokerOrderId} reports ${o.filledQuantity} filled of ${o.quantity}`,
+          accountId: o.accountId,
+          broker: o.broker,
+          brokerOrderId: o.brokerOrderId,
+          symbol: o.symbol,
+          exchange: o.exchange,
+          side: o.side,
+          quantity: o.filledQuantity,
+        },
+        `overfill|${o.broker}|${o.accountId}|${o.brokerOrderId}`,
+      );
+    }
+    const instrument = applied.kind === 'order' ? applied.order : applied.trade;
+    await this.refreshPosition(
+      {
+        broker: instrument.broker,
+        accountId: instrument.accountId,
+        exchange: instrument.exchange,
+        symbol: instrument.symbol,
+        product: instrument.product,
+      },
+      envelope.type === 'order.reconciled' ? 'reconciliation' : 'trade',
+    );
+  }
+
+  /** Recomputes a position and publishes it when this replica stored the newest version. */
+  async refreshPosition(ref: PositionRef, cause: PositionUpdated['cause']): Promise<PositionRecord> {
+    const { position, stored } = await this.write.refreshPosition(ref);
+    if (stored) {
+      const { version: _version, ...data } = position;
+      void _version;
+      await this.sink.publish(
+        createEnvelope(
+          'position.updated',
+          { ...data, cause },
+          { source: 'portfolio-manager', channel: 'internal' },
+        ),
+      );
+    }
+    return position;
+  }
+
+  async notify(notification: OrderNotification, fact: string): Promise<void> {
+    await this.sink.publish(
+      createEnvelope('order.notification', notification, {
+        source: 'portfolio-manager',
+        channel: 'internal',
+        id: notificationId(notification.kind, fact),
+      }),
+    );
+  }
+
+  private async announceOrder(previous: CanonicalOrder | null, current: CanonicalOrder): Promise<void> {
+    const line = orderNotification(previous, current);
+    const fact = `${current.broker}|${current.accountId}|${current.brokerOrderId}|${current.status}|${current.filledQuantity}`;
+    if (line) await this.notify(line, fact);
+    const meta = { source: 'portfolio-manager' as const, channel: 'internal' as const };
+    let terminal: TypedEnvelope | null = null;
+    if (current.status === 'FILLED' && previous?.status !== 'FILLED')
+      terminal = createEnvelope('order.filled', { order: current }, meta);
+    if (current.status === 'CANCELLED' && previous?.status !== 'CANCELLED')
+      terminal = createEnvelope(
+        'order.cancelled',
+        {
+          order: current,
+          cancelledQuantity: Math.max(0, current.quantity - current.filledQuantity),
+          cancelledBy: 'unknown',
+        },
+        meta,
+      );
+    if (terminal) await this.sink.publish(terminal);
+  }
+}
