@@ -7,7 +7,9 @@ import { JobQueues } from './job-queues';
 import { assertQueueName } from './job-names';
 import { LagMonitor, type LogStatus } from './lag-monitor';
 import type { Retention } from './bus-options.schema';
-import { createRedis, producerRedisOptions } from './redis-connection';
+import { BusUnavailableError } from './bus-unavailable.error';
+import { errorMessage } from './bus-logger';
+import { createRedis, describeRedisUrl, producerRedisOptions, whenReady } from './redis-connection';
 import { decodeEnvelope, fieldsToRecord, type RawEntry } from './stream-entry';
 
 export interface EventDeadLetter {
@@ -69,9 +71,11 @@ export class BusAdminService {
   private readonly jobs: JobQueues;
   private readonly ownsJobs: boolean;
   private readonly monitor: LagMonitor;
+  private readonly target: string;
 
   constructor(opts: { url: string; prefix: string; jobs?: JobQueues; retention?: Retention }) {
     this.keys = busKeys(opts.prefix);
+    this.target = describeRedisUrl(opts.url);
     const redis = createRedis(opts.url, producerRedisOptions(5000), 'fillwire-bus-admin');
     redis.defineCommand('fillwireReplay', { numberOfKeys: 2, lua: REPLAY_SCRIPT });
     this.redis = redis as AdminRedis;
@@ -146,6 +150,7 @@ export class BusAdminService {
 
   /** Failed jobs (the jobs layer's dead letters), newest first, of one queue or all. */
   async listFailedJobs(opts: { queue?: string; limit?: number } = {}): Promise<FailedJob[]> {
+    await this.ready();
     const limit = opts.limit ?? 50;
     const queues = opts.queue ? [assertQueueName(opts.queue)] : await this.queueNames();
     const out: FailedJob[] = [];
@@ -157,6 +162,7 @@ export class BusAdminService {
   }
 
   async getFailedJob(queue: string, jobId: string): Promise<FailedJob | undefined> {
+    await this.ready();
     const job = await this.jobs.queue(assertQueueName(queue)).getJob(jobId);
     if (!job || !(await job.isFailed())) return undefined;
     return toFailedJob(queue, job);
@@ -164,6 +170,7 @@ export class BusAdminService {
 
   /** Moves a failed job back to waiting with its attempts reset. */
   async retryFailedJob(queue: string, jobId: string): Promise<void> {
+    await this.ready();
     const job = await this.jobs.queue(assertQueueName(queue)).getJob(jobId);
     if (!job) throw new Error(`no job ${jobId} in queue ${queue}`);
     if (!(await job.isFailed())) throw new Error(`job ${queue}/${jobId} is not in the failed set`);
@@ -176,7 +183,14 @@ export class BusAdminService {
   }
 
   private async ready(): Promise<void> {
-    if (this.redis.status === 'wait') await this.redis.connect();
+    if (this.redis.status === 'ready') return;
+    try {
+      await whenReady(this.redis, 5000);
+    } catch (err) {
+      throw new BusUnavailableError(`cannot reach Redis at ${this.target}: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { EventConsumer, EventPublisher, JobQueues, type EventHandler } from '@fillwire/event-bus';
 import type { EventEnvelope } from '@fillwire/events';
-import { testPrefix, testRedisUrl, waitFor } from '@fillwire/testing';
+import { freePort, testPrefix, testRedisUrl, waitFor } from '@fillwire/testing';
 import { runCli } from './run-cli';
 
 const envelope = (id: string, userId = 'demo', type = 'order.updated'): EventEnvelope => ({
@@ -173,5 +173,18 @@ describe('fillwire CLI against Redis', () => {
     });
     expect(status.out).toMatch(new RegExp(`${prefix}:events {2}length=\\d+ {2}dead letters=0`));
     expect(status.out).toMatch(/notifier {2}consumers=1 {2}lag=0 {2}pending=0/);
+  });
+
+  it('says clearly when Redis cannot be reached', async () => {
+    env = { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, FILLWIRE_PREFIX: prefix };
+    for (const argv of [
+      ['dlq', 'list'],
+      ['dlq', 'replay', '1-0'],
+      ['events', 'status'],
+    ]) {
+      const r = await cli(...argv);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+/);
+    }
   });
 });
