@@ -17,8 +17,15 @@ export interface GatewayHarness {
   gateway: JainamGatewayService;
   /** Every envelope on `<prefix>:events`, oldest first. */
   events(): Promise<TypedEnvelope[]>;
-  waitForEvents(match: (all: TypedEnvelope[]) => boolean, what: string, timeoutMs?: number): Promise<TypedEnvelope[]>;
-  ready(): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; error?: string }> } }>;
+  waitForEvents(
+    match: (all: TypedEnvelope[]) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<TypedEnvelope[]>;
+  ready(): Promise<{
+    status: number;
+    body: { status: string; checks: Record<string, { ok: boolean; error?: string }> };
+  }>;
   metrics(): Promise<string>;
   close(): Promise<void>;
 }
@@ -61,13 +68,24 @@ export async function startGateway(env: Record<string, string>): Promise<Gateway
           { timeoutMs, intervalMs: 50, what },
         );
       } catch (error) {
-        const summary = last.map((e) => `${e.type}:${e.channel ?? ''}:${e.type === 'order.updated' ? e.data.order.status : e.type.startsWith('broker.') ? (e.data as { state: string }).state : ''}`);
-        throw new Error(`${error instanceof Error ? error.message : String(error)}; log: ${summary.join(', ')}`);
+        const summary = last.map(
+          (e) =>
+            `${e.type}:${e.channel ?? ''}:${e.type === 'order.updated' ? e.data.order.status : e.type.startsWith('broker.') ? (e.data as { state: string }).state : ''}`,
+        );
+        throw new Error(
+          `${error instanceof Error ? error.message : String(error)}; log: ${summary.join(', ')}`,
+        );
       }
     },
     ready: async () => {
       const res = await fetch(`${url}/ready`);
-      return { status: res.status, body: (await res.json()) as { status: string; checks: Record<string, { ok: boolean; error?: string }> } };
+      return {
+        status: res.status,
+        body: (await res.json()) as {
+          status: string;
+          checks: Record<string, { ok: boolean; error?: string }>;
+        },
+      };
     },
     metrics: async () => (await fetch(`${url}/metrics`)).text(),
     close: async () => {

@@ -17,20 +17,24 @@ export const ROOT = resolve(__dirname, '../../..');
 
 export async function startSimProcess(env: Record<string, string> = {}): Promise<SimProcess> {
   const [kitePort, xtsPort, deadPort] = [await freePort(), await freePort(), await freePort()];
-  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', 'tools/broker-sim/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      SIM_KITE_PORT: String(kitePort),
-      SIM_XTS_PORT: String(xtsPort),
-      SIM_TICK_MS: '0',
-      SIM_PARTIAL_FILL_PROBABILITY: '0',
-      ZERODHA_POSTBACK_URL: `http://127.0.0.1:${deadPort}/zerodha/postback`,
-      LOG_LEVEL: 'warn',
-      ...env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', 'tools/broker-sim/src/main.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        SIM_KITE_PORT: String(kitePort),
+        SIM_XTS_PORT: String(xtsPort),
+        SIM_TICK_MS: '0',
+        SIM_PARTIAL_FILL_PROBABILITY: '0',
+        ZERODHA_POSTBACK_URL: `http://127.0.0.1:${deadPort}/zerodha/postback`,
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));

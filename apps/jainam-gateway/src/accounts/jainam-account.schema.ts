@@ -27,10 +27,20 @@ export interface JainamAccount {
  * The accounts this gateway follows: JAINAM_ACCOUNTS (inline JSON array or a file path) or else
  * the single XTS_* account. Throws with every problem listed (boot refuses to start).
  */
-export function resolveJainamAccounts(config: JainamGatewayConfig, read: (path: string) => string = (p) => readFileSync(p, 'utf8')): JainamAccount[] {
-  const defaults = { baseUrl: config.XTS_BASE_URL, appKey: config.XTS_APP_KEY, secretKey: config.XTS_SECRET_KEY, source: config.XTS_SOURCE };
+export function resolveJainamAccounts(
+  config: JainamGatewayConfig,
+  read: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): JainamAccount[] {
+  const defaults = {
+    baseUrl: config.XTS_BASE_URL,
+    appKey: config.XTS_APP_KEY,
+    secretKey: config.XTS_SECRET_KEY,
+    source: config.XTS_SOURCE,
+  };
   if (!config.JAINAM_ACCOUNTS) {
-    return [{ accountId: config.XTS_ACCOUNT_ID ?? '', userId: config.XTS_USER_ID ?? '', ...withBaseUrl(defaults) }];
+    return [
+      { accountId: config.XTS_ACCOUNT_ID ?? '', userId: config.XTS_USER_ID ?? '', ...withBaseUrl(defaults) },
+    ];
   }
   const text = config.JAINAM_ACCOUNTS.startsWith('[') ? config.JAINAM_ACCOUNTS : read(config.JAINAM_ACCOUNTS);
   let raw: unknown;
@@ -41,11 +51,14 @@ export function resolveJainamAccounts(config: JainamGatewayConfig, read: (path: 
   }
   const parsed = z.array(JainamAccountEntrySchema).min(1).safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`JAINAM_ACCOUNTS: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `JAINAM_ACCOUNTS: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   }
   const ids = parsed.data.map((a) => a.accountId);
   const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
-  if (twice.length > 0) throw new Error(`JAINAM_ACCOUNTS: account listed twice: ${[...new Set(twice)].join(', ')}`);
+  if (twice.length > 0)
+    throw new Error(`JAINAM_ACCOUNTS: account listed twice: ${[...new Set(twice)].join(', ')}`);
   return parsed.data.map((entry) => withBaseUrl({ ...defaults, ...entry }));
 }
 

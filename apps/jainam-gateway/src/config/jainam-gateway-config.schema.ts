@@ -42,7 +42,12 @@ export const JainamGatewayConfigSchema = withModeDefaults(
     .superRefine((c, ctx) => {
       if (c.JAINAM_ACCOUNTS) return;
       for (const key of ['XTS_ACCOUNT_ID', 'XTS_USER_ID'] as const) {
-        if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when JAINAM_ACCOUNTS is not set (no default outside demo mode)' });
+        if (!c[key])
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'is required when JAINAM_ACCOUNTS is not set (no default outside demo mode)',
+          });
       }
     }),
 );

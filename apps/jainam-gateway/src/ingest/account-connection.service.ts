@@ -1,4 +1,10 @@
-import { BrokerAuthError, ConnectionStateMachine, isBrokerError, reconnectDelayMs, type ConnectionState } from '@fillwire/broker-adapters';
+import {
+  BrokerAuthError,
+  ConnectionStateMachine,
+  isBrokerError,
+  reconnectDelayMs,
+  type ConnectionState,
+} from '@fillwire/broker-adapters';
 import { createEnvelope, type BrokerConnectionState, type EventEnvelope } from '@fillwire/events';
 import type { ConnectionMetrics } from './gateway-metrics.service';
 import type { OrderBookSyncService, UpdateEmitter } from './order-book-sync.service';
@@ -110,7 +116,8 @@ export class AccountConnectionService {
   tick(): Promise<void> {
     if (this.stopped || this.polling) return this.polling ?? Promise.resolve();
     const state = this.machine.state;
-    const socketDown = this.o.eventDriven && (state === 'degraded' || (state === 'connecting' && this.attempt > 0));
+    const socketDown =
+      this.o.eventDriven && (state === 'degraded' || (state === 'connecting' && this.attempt > 0));
     const polledUser = !this.o.eventDriven && state === 'synced';
     const resync = this.needsResync && state === 'synced';
     const due = this.now() - this.lastPollAt >= this.o.pollIntervalMs;
@@ -182,7 +189,10 @@ export class AccountConnectionService {
     } catch (error) {
       if (this.lastSocketState !== 'auth-failed') throw error;
       this.o.metrics.authFailure(this.accountId);
-      this.o.logger.warn({ accountId: this.accountId, err: error }, 'XTS socket refused the token; logging in again');
+      this.o.logger.warn(
+        { accountId: this.accountId, err: error },
+        'XTS socket refused the token; logging in again',
+      );
       await this.o.port.relogin();
       this.lastSocketState = null;
       await this.o.port.connectSocket();
@@ -199,10 +209,16 @@ export class AccountConnectionService {
       if (atLogin) this.loginFailures += 1;
       await this.publishError(reason, isBrokerError(error) ? error.brokerCode : null, false);
       if (this.loginFailures >= this.o.maxAuthFailures) {
-        return this.standDown(`login refused ${this.loginFailures} times in a row: ${reason}`, isBrokerError(error) ? error.brokerCode : null);
+        return this.standDown(
+          `login refused ${this.loginFailures} times in a row: ${reason}`,
+          isBrokerError(error) ? error.brokerCode : null,
+        );
       }
     }
-    this.o.logger.warn({ accountId: this.accountId, err: error, attempt: this.attempt }, 'XTS connect attempt failed');
+    this.o.logger.warn(
+      { accountId: this.accountId, err: error, attempt: this.attempt },
+      'XTS connect attempt failed',
+    );
     this.drop(reason);
   }
 
@@ -218,12 +234,19 @@ export class AccountConnectionService {
     // logout (our session was replaced) or a refused token: one new login, at once.
     this.needLogin = true;
     this.o.metrics.authFailure(this.accountId);
-    void this.publishError(`${state}: ${reason ?? ''}`.trim(), state === 'logged-out' ? 'logout' : 'invalid-token', false);
+    void this.publishError(
+      `${state}: ${reason ?? ''}`.trim(),
+      state === 'logged-out' ? 'logout' : 'invalid-token',
+      false,
+    );
     if (state === 'logged-out') {
       const now = this.now();
       this.logouts = [...this.logouts.filter((t) => now - t < LOGOUT_WINDOW_MS), now];
       if (this.logouts.length >= this.o.maxAuthFailures) {
-        void this.standDown(`session replaced by another login ${this.logouts.length} times within 5 min (a second XTS login kills the first)`, 'logout');
+        void this.standDown(
+          `session replaced by another login ${this.logouts.length} times within 5 min (a second XTS login kills the first)`,
+          'logout',
+        );
         return;
       }
     }
@@ -235,8 +258,16 @@ export class AccountConnectionService {
     if (this.stopped || this.machine.state === 'stood-down') return;
     this.epoch += 1;
     this.attempt += 1;
-    const retryInMs = delayMs ?? reconnectDelayMs(this.attempt, { minMs: this.o.reconnectMinMs, maxMs: this.o.reconnectMaxMs, random: this.o.random });
-    const moved = this.machine.can('degraded') ? this.move('degraded', reason, { retryInMs }) : Promise.resolve();
+    const retryInMs =
+      delayMs ??
+      reconnectDelayMs(this.attempt, {
+        minMs: this.o.reconnectMinMs,
+        maxMs: this.o.reconnectMaxMs,
+        random: this.o.random,
+      });
+    const moved = this.machine.can('degraded')
+      ? this.move('degraded', reason, { retryInMs })
+      : Promise.resolve();
     this.cancelRetry?.();
     this.cancelRetry = this.schedule(() => void moved.then(() => this.connect()), retryInMs);
   }
@@ -246,44 +277,76 @@ export class AccountConnectionService {
     this.socketUp = false;
     this.cancelRetry?.();
     this.cancelRetry = null;
-    this.o.logger.error({ accountId: this.accountId, reason }, 'XTS account stood down: operator action needed');
+    this.o.logger.error(
+      { accountId: this.accountId, reason },
+      'XTS account stood down: operator action needed',
+    );
     await this.move('stood-down', reason, { retryInMs: null });
     await this.publishError(reason, code, true);
     await this.o.port.disconnect().catch(() => undefined);
   }
 
-  private async move(to: BrokerConnectionState, reason: string | null, extra: { attempt?: number; retryInMs?: number | null } = {}): Promise<void> {
+  private async move(
+    to: BrokerConnectionState,
+    reason: string | null,
+    extra: { attempt?: number; retryInMs?: number | null } = {},
+  ): Promise<void> {
     this.machine.moveTo(to, reason);
     this.o.metrics.state(this.accountId, to);
     this.o.logger.info({ accountId: this.accountId, state: to, reason }, 'XTS connection state');
-    const base = { broker: 'jainam' as const, accountId: this.accountId, state: to, reason, channel: this.o.eventDriven ? ('socket' as const) : ('polling' as const) };
+    const base = {
+      broker: 'jainam' as const,
+      accountId: this.accountId,
+      state: to,
+      reason,
+      channel: this.o.eventDriven ? ('socket' as const) : ('polling' as const),
+    };
     switch (to) {
       case 'connecting':
         return;
       case 'connected':
       case 'synced':
-        return this.publish(createEnvelope('broker.connected', { ...base, attempt: extra.attempt ?? 0 }, this.meta()));
+        return this.publish(
+          createEnvelope('broker.connected', { ...base, attempt: extra.attempt ?? 0 }, this.meta()),
+        );
       case 'degraded':
       case 'stood-down':
       case 'disconnected':
-        return this.publish(createEnvelope('broker.disconnected', { ...base, retryInMs: extra.retryInMs ?? null }, this.meta()));
+        return this.publish(
+          createEnvelope('broker.disconnected', { ...base, retryInMs: extra.retryInMs ?? null }, this.meta()),
+        );
     }
   }
 
   private publishError(reason: string, code: string | null, fatal: boolean): Promise<void> {
-    const data = { broker: 'jainam' as const, accountId: this.accountId, state: this.machine.state, reason, channel: 'socket' as const, code, fatal };
+    const data = {
+      broker: 'jainam' as const,
+      accountId: this.accountId,
+      state: this.machine.state,
+      reason,
+      channel: 'socket' as const,
+      code,
+      fatal,
+    };
     return this.publish(createEnvelope('broker.error', data, this.meta()));
   }
 
   private meta() {
-    return { source: 'jainam-gateway' as const, userId: this.o.userId, channel: this.o.eventDriven ? ('socket' as const) : ('polling' as const) };
+    return {
+      source: 'jainam-gateway' as const,
+      userId: this.o.userId,
+      channel: this.o.eventDriven ? ('socket' as const) : ('polling' as const),
+    };
   }
 
   private async publish(envelope: EventEnvelope): Promise<void> {
     try {
       await this.o.publishSystem(envelope);
     } catch (error) {
-      this.o.logger.warn({ accountId: this.accountId, eventId: envelope.id, type: envelope.type, err: error }, 'could not publish a broker connection event');
+      this.o.logger.warn(
+        { accountId: this.accountId, eventId: envelope.id, type: envelope.type, err: error },
+        'could not publish a broker connection event',
+      );
     }
   }
 }

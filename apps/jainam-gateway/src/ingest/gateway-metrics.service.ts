@@ -40,21 +40,57 @@ export class GatewayMetricsService implements IngestMetrics, ConnectionMetrics {
   private readonly lastMessageAt = new Map<string, number>();
 
   constructor(metrics: MetricsService) {
-    this.receivedTotal = metrics.counter({ name: 'gateway_updates_received_total', help: 'Broker updates received, by channel and kind', labelNames: ['broker', 'account', 'channel', 'kind'] });
-    this.duplicatesTotal = metrics.counter({ name: 'gateway_duplicates_dropped_total', help: 'Exact duplicate updates dropped at the gateway', labelNames: ['broker', 'account', 'kind'] });
-    this.staleTotal = metrics.counter({ name: 'gateway_stale_updates_total', help: 'Order updates older than a state already seen, published marked stale', labelNames: ['broker', 'account'] });
-    this.correctionsTotal = metrics.counter({ name: 'gateway_reconciliation_corrections_total', help: 'Updates the socket missed, found by gap fill or polling', labelNames: ['broker', 'account', 'kind'] });
+    this.receivedTotal = metrics.counter({
+      name: 'gateway_updates_received_total',
+      help: 'Broker updates received, by channel and kind',
+      labelNames: ['broker', 'account', 'channel', 'kind'],
+    });
+    this.duplicatesTotal = metrics.counter({
+      name: 'gateway_duplicates_dropped_total',
+      help: 'Exact duplicate updates dropped at the gateway',
+      labelNames: ['broker', 'account', 'kind'],
+    });
+    this.staleTotal = metrics.counter({
+      name: 'gateway_stale_updates_total',
+      help: 'Order updates older than a state already seen, published marked stale',
+      labelNames: ['broker', 'account'],
+    });
+    this.correctionsTotal = metrics.counter({
+      name: 'gateway_reconciliation_corrections_total',
+      help: 'Updates the socket missed, found by gap fill or polling',
+      labelNames: ['broker', 'account', 'kind'],
+    });
     this.ackSeconds = metrics.histogram({
       name: 'gateway_receipt_to_ack_seconds',
       help: 'From receipt of a broker update to the event bus acknowledging it',
       labelNames: ['broker', 'channel'],
       buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5],
     });
-    this.publishFailures = metrics.counter({ name: 'gateway_publish_failures_total', help: 'Updates the bus did not acknowledge (resynced by gap fill)', labelNames: ['broker', 'account'] });
-    this.unusableTotal = metrics.counter({ name: 'gateway_unusable_payloads_total', help: 'Broker payloads that could not be normalized', labelNames: ['broker', 'account', 'channel'] });
-    this.stateGauge = metrics.gauge({ name: 'gateway_connection_state', help: '1 for the current connection state of each account', labelNames: ['broker', 'account', 'state'] });
-    this.authFailures = metrics.counter({ name: 'gateway_auth_failures_total', help: 'Failed logins, invalid tokens and logouts by another login', labelNames: ['broker', 'account'] });
-    this.reconnects = metrics.counter({ name: 'gateway_reconnects_total', help: 'Reconnect attempts', labelNames: ['broker', 'account'] });
+    this.publishFailures = metrics.counter({
+      name: 'gateway_publish_failures_total',
+      help: 'Updates the bus did not acknowledge (resynced by gap fill)',
+      labelNames: ['broker', 'account'],
+    });
+    this.unusableTotal = metrics.counter({
+      name: 'gateway_unusable_payloads_total',
+      help: 'Broker payloads that could not be normalized',
+      labelNames: ['broker', 'account', 'channel'],
+    });
+    this.stateGauge = metrics.gauge({
+      name: 'gateway_connection_state',
+      help: '1 for the current connection state of each account',
+      labelNames: ['broker', 'account', 'state'],
+    });
+    this.authFailures = metrics.counter({
+      name: 'gateway_auth_failures_total',
+      help: 'Failed logins, invalid tokens and logouts by another login',
+      labelNames: ['broker', 'account'],
+    });
+    this.reconnects = metrics.counter({
+      name: 'gateway_reconnects_total',
+      help: 'Reconnect attempts',
+      labelNames: ['broker', 'account'],
+    });
     const ages = this.lastMessageAt;
     const broker = this.broker;
     metrics.gauge({
@@ -98,7 +134,8 @@ export class GatewayMetricsService implements IngestMetrics, ConnectionMetrics {
   }
 
   state(accountId: string, state: BrokerConnectionState): void {
-    for (const s of BROKER_CONNECTION_STATES) this.stateGauge.set({ broker: this.broker, account: accountId, state: s }, s === state ? 1 : 0);
+    for (const s of BROKER_CONNECTION_STATES)
+      this.stateGauge.set({ broker: this.broker, account: accountId, state: s }, s === state ? 1 : 0);
   }
 
   authFailure(accountId: string): void {

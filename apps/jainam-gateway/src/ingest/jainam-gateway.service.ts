@@ -1,4 +1,10 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import {
   JainamAdapter,
   ReadPacer,
@@ -58,7 +64,11 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
 
   onModuleInit(): void {
     const c = this.config;
-    this.publisher = new EventPublisher({ url: c.REDIS_URL, prefix: c.FILLWIRE_PREFIX, registry: this.metricsService.registry });
+    this.publisher = new EventPublisher({
+      url: c.REDIS_URL,
+      prefix: c.FILLWIRE_PREFIX,
+      registry: this.metricsService.registry,
+    });
     const accounts = resolveJainamAccounts(c);
     const users = new Map(accounts.map((a) => [a.accountId, a.userId]));
     this.ingest = new UpdateIngestService({
@@ -69,8 +79,10 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
       onPublishFailure: (accountId) => this.accounts.get(accountId)?.connection.requestResync(),
     });
     const emitter: UpdateEmitter = {
-      order: async (order: CanonicalOrder, meta: DeliveryMeta) => void (await this.engine.putAndWait({ type: 'broker.order', data: { order, meta, raw: null } })),
-      trade: async (trade: TradeRecord, meta: DeliveryMeta) => void (await this.engine.putAndWait({ type: 'broker.trade', data: { trade, meta, raw: null } })),
+      order: async (order: CanonicalOrder, meta: DeliveryMeta) =>
+        void (await this.engine.putAndWait({ type: 'broker.order', data: { order, meta, raw: null } })),
+      trade: async (trade: TradeRecord, meta: DeliveryMeta) =>
+        void (await this.engine.putAndWait({ type: 'broker.trade', data: { trade, meta, raw: null } })),
     };
     const instruments = new StaticInstrumentResolver(DEFAULT_XTS_INSTRUMENTS);
     for (const account of accounts) {
@@ -86,7 +98,10 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
         reloginOnAuthError: false,
       });
       adapter.setSink(this.engine);
-      const eventDriven = isEventDriven(account.userId, { useEventDrivenOrders: c.USE_EVENT_DRIVEN_ORDERS, rolloutPercent: c.EVENT_DRIVEN_ROLLOUT_PERCENT });
+      const eventDriven = isEventDriven(account.userId, {
+        useEventDrivenOrders: c.USE_EVENT_DRIVEN_ORDERS,
+        rolloutPercent: c.EVENT_DRIVEN_ROLLOUT_PERCENT,
+      });
       const connection = new AccountConnectionService({
         port: new XtsAccountAdapter(adapter),
         userId: account.userId,
@@ -104,10 +119,16 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
       this.accounts.set(account.accountId, { account, adapter, connection });
       this.readiness.register(`jainam:${account.accountId}`, () => connection.readiness());
     }
-    this.engine.register('broker.order', (e) => this.ingest.ingestOrder(e.data.order, e.data.meta).then(() => undefined));
-    this.engine.register('broker.trade', (e) => this.ingest.ingestTrade(e.data.trade, e.data.meta).then(() => undefined));
+    this.engine.register('broker.order', (e) =>
+      this.ingest.ingestOrder(e.data.order, e.data.meta).then(() => undefined),
+    );
+    this.engine.register('broker.trade', (e) =>
+      this.ingest.ingestTrade(e.data.trade, e.data.meta).then(() => undefined),
+    );
     this.engine.register('broker.position', (e) => this.ingest.notePosition(e.data.position, e.data.meta));
-    this.engine.register('broker.error', (e) => this.ingest.noteUnusable(e.data.accountId, e.data.channel, e.data.error));
+    this.engine.register('broker.error', (e) =>
+      this.ingest.noteUnusable(e.data.accountId, e.data.channel, e.data.error),
+    );
     this.engine.register('timer', () => this.tick());
   }
 

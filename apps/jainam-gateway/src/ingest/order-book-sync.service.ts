@@ -28,7 +28,11 @@ export class OrderBookSyncService {
     private readonly maxHistories = 10,
   ) {}
 
-  async sync(port: XtsAccountPort, channel: 'reconciliation' | 'polling', emit: UpdateEmitter): Promise<BookSyncResult> {
+  async sync(
+    port: XtsAccountPort,
+    channel: 'reconciliation' | 'polling',
+    emit: UpdateEmitter,
+  ): Promise<BookSyncResult> {
     const book = await this.pacer.run('orders', () => port.orderBook());
     const trades = await this.pacer.run('trades', () => port.trades());
     let histories = 0;

@@ -68,7 +68,12 @@ export class UpdateIngestService {
       envelope = createEnvelope(
         'order.updated',
         { order, ...(statusKnown ? {} : { statusKnown: false }), ...(stale ? { stale: true } : {}) },
-        { source: 'jainam-gateway', channel: meta.channel, id, ...this.routing(order.accountId, meta, order.brokerTimestamp) },
+        {
+          source: 'jainam-gateway',
+          channel: meta.channel,
+          id,
+          ...this.routing(order.accountId, meta, order.brokerTimestamp),
+        },
       );
     } catch (error) {
       return this.unusable(order.accountId, meta.channel, error, { brokerOrderId: order.brokerOrderId });
@@ -89,7 +94,10 @@ export class UpdateIngestService {
       return 'duplicate';
     }
     const product = ProductSchema.safeParse(trade.product);
-    if (!product.success) return this.unusable(trade.accountId, meta.channel, new Error(`unsupported product ${trade.product}`), { tradeId: trade.tradeId });
+    if (!product.success)
+      return this.unusable(trade.accountId, meta.channel, new Error(`unsupported product ${trade.product}`), {
+        tradeId: trade.tradeId,
+      });
     const tradeTime = trade.tradeTimestamp ?? Math.floor(meta.receivedAt);
     let envelope: EventEnvelope;
     try {
@@ -109,7 +117,12 @@ export class UpdateIngestService {
           price: trade.price,
           tradeTime,
         },
-        { source: 'jainam-gateway', channel: meta.channel, id, ...this.routing(trade.accountId, meta, tradeTime) },
+        {
+          source: 'jainam-gateway',
+          channel: meta.channel,
+          id,
+          ...this.routing(trade.accountId, meta, tradeTime),
+        },
       );
     } catch (error) {
       return this.unusable(trade.accountId, meta.channel, error, { tradeId: trade.tradeId });
@@ -136,7 +149,11 @@ export class UpdateIngestService {
 
   private routing(accountId: string, meta: DeliveryMeta, brokerTime: number | null) {
     const userId = this.o.userOf(accountId);
-    return { receivedAt: meta.receivedAt, ts: brokerTime ?? Math.floor(meta.receivedAt), ...(userId ? { userId } : {}) };
+    return {
+      receivedAt: meta.receivedAt,
+      ts: brokerTime ?? Math.floor(meta.receivedAt),
+      ...(userId ? { userId } : {}),
+    };
   }
 
   private async publish(envelope: EventEnvelope, accountId: string, meta: DeliveryMeta): Promise<boolean> {
@@ -144,7 +161,10 @@ export class UpdateIngestService {
       await this.o.sink.publish(envelope);
     } catch (error) {
       this.o.metrics.publishFailed(accountId);
-      this.o.logger.error({ err: error, eventId: envelope.id, key: envelope.key, accountId }, 'event bus did not take a broker update; resyncing');
+      this.o.logger.error(
+        { err: error, eventId: envelope.id, key: envelope.key, accountId },
+        'event bus did not take a broker update; resyncing',
+      );
       this.o.onPublishFailure?.(accountId);
       return false;
     }
@@ -154,7 +174,10 @@ export class UpdateIngestService {
 
   private unusable(accountId: string, channel: Channel, error: unknown, ids: object): IngestOutcome {
     this.o.metrics.unusable(accountId, channel);
-    this.o.logger.warn({ ...ids, accountId, channel, err: error }, 'broker update does not fit the event schema');
+    this.o.logger.warn(
+      { ...ids, accountId, channel, err: error },
+      'broker update does not fit the event schema',
+    );
     return 'unusable';
   }
 }

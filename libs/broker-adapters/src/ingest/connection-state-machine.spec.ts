@@ -32,7 +32,8 @@ describe('ConnectionStateMachine', () => {
     const machine = new ConnectionStateMachine();
     machine.moveTo('stood-down', 'auth failed 3 times');
     expect(machine.reason).toBe('auth failed 3 times');
-    for (const to of BROKER_CONNECTION_STATES.filter((s) => s !== 'disconnected')) expect(machine.can(to)).toBe(false);
+    for (const to of BROKER_CONNECTION_STATES.filter((s) => s !== 'disconnected'))
+      expect(machine.can(to)).toBe(false);
   });
 
   it('refuses skipped steps: synced only after connected, connected only after connecting', () => {

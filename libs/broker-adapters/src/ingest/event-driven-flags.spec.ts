@@ -12,7 +12,8 @@ describe('event-driven feature flags', () => {
   it('buckets users deterministically and roughly evenly; raising the percentage only adds users', () => {
     const users = Array.from({ length: 2_000 }, (_, i) => `user-${i}`);
     expect(users.map(rolloutBucket)).toEqual(users.map(rolloutBucket));
-    const at = (p: number) => new Set(users.filter((u) => isEventDriven(u, { useEventDrivenOrders: true, rolloutPercent: p })));
+    const at = (p: number) =>
+      new Set(users.filter((u) => isEventDriven(u, { useEventDrivenOrders: true, rolloutPercent: p })));
     const ten = at(10);
     const fifty = at(50);
     expect(ten.size).toBeGreaterThan(120);

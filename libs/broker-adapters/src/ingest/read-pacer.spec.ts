@@ -12,7 +12,9 @@ describe('ReadPacer', () => {
     const clock = virtualTime();
     const pacer = new ReadPacer({ intervalMs: 1_000, ...clock });
     const starts: number[] = [];
-    await Promise.all([1, 2, 3].map(() => pacer.run('orders', () => Promise.resolve(starts.push(clock.now())))));
+    await Promise.all(
+      [1, 2, 3].map(() => pacer.run('orders', () => Promise.resolve(starts.push(clock.now())))),
+    );
     expect(starts).toEqual([0, 1_000, 2_000]);
   });
 
@@ -20,7 +22,9 @@ describe('ReadPacer', () => {
     const clock = virtualTime();
     const pacer = new ReadPacer({ intervalMs: 1_000, ...clock });
     const starts: Record<string, number> = {};
-    await Promise.all(['orders', 'trades'].map((k) => pacer.run(k, () => Promise.resolve(void (starts[k] = clock.now())))));
+    await Promise.all(
+      ['orders', 'trades'].map((k) => pacer.run(k, () => Promise.resolve(void (starts[k] = clock.now())))),
+    );
     expect(starts).toEqual({ orders: 0, trades: 0 });
   });
 
@@ -30,7 +34,9 @@ describe('ReadPacer', () => {
     let calls = 0;
     const result = await pacer.run('orders', () => {
       calls += 1;
-      return calls < 3 ? Promise.reject(new BrokerRateLimitError('jainam', 'Rate limit exceeded', 'RATE_LIMIT_EXCEEDED')) : Promise.resolve(clock.now());
+      return calls < 3
+        ? Promise.reject(new BrokerRateLimitError('jainam', 'Rate limit exceeded', 'RATE_LIMIT_EXCEEDED'))
+        : Promise.resolve(clock.now());
     });
     expect(result).toBe(2_000);
     expect(pacer.rateLimitHits).toBe(2);
@@ -39,13 +45,17 @@ describe('ReadPacer', () => {
   it('passes other failures through at once and keeps the queue going', async () => {
     const clock = virtualTime();
     const pacer = new ReadPacer({ ...clock });
-    await expect(pacer.run('orders', () => Promise.reject(new BrokerUnavailableError('jainam', 'down')))).rejects.toThrow('down');
+    await expect(
+      pacer.run('orders', () => Promise.reject(new BrokerUnavailableError('jainam', 'down'))),
+    ).rejects.toThrow('down');
     await expect(pacer.run('orders', () => Promise.resolve('ok'))).resolves.toBe('ok');
   });
 
   it('gives up after the allowed number of 429s', async () => {
     const pacer = new ReadPacer({ maxRateLimitRetries: 2, ...virtualTime() });
-    await expect(pacer.run('orders', () => Promise.reject(new BrokerRateLimitError('jainam', 'slow down')))).rejects.toBeInstanceOf(BrokerRateLimitError);
+    await expect(
+      pacer.run('orders', () => Promise.reject(new BrokerRateLimitError('jainam', 'slow down'))),
+    ).rejects.toBeInstanceOf(BrokerRateLimitError);
     expect(pacer.rateLimitHits).toBe(2);
   });
 });

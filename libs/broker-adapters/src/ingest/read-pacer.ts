@@ -43,7 +43,10 @@ export class ReadPacer {
       () => this.attempt(key, call, 0),
       () => this.attempt(key, call, 0),
     );
-    this.tails.set(key, result.catch(() => undefined));
+    this.tails.set(
+      key,
+      result.catch(() => undefined),
+    );
     return result;
   }
 

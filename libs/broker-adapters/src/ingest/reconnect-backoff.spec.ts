@@ -3,7 +3,9 @@ import { reconnectDelayMs } from './reconnect-backoff';
 describe('reconnectDelayMs', () => {
   it('doubles from 1 s and stops at 60 s (upper end of the jitter)', () => {
     const top = (attempt: number) => reconnectDelayMs(attempt, { random: () => 1 });
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map(top)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map(top)).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000,
+    ]);
   });
 
   it('jitters within the upper half of each step', () => {

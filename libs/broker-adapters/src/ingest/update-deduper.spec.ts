@@ -1,9 +1,29 @@
 import { sampleOrder, tradeEventId } from '@fillwire/events';
 import { UpdateDeduper } from './update-deduper';
 
-const open = sampleOrder({ broker: 'jainam', accountId: 'JN0001', brokerOrderId: '1110037830', status: 'OPEN', filledQuantity: 0, pendingQuantity: 10, brokerStatus: 'New' });
-const partial = { ...open, status: 'PARTIALLY_FILLED' as const, filledQuantity: 4, pendingQuantity: 6, brokerStatus: 'PartiallyFilled' };
-const filled = { ...open, status: 'FILLED' as const, filledQuantity: 10, pendingQuantity: 0, brokerStatus: 'Filled' };
+const open = sampleOrder({
+  broker: 'jainam',
+  accountId: 'JN0001',
+  brokerOrderId: '1110037830',
+  status: 'OPEN',
+  filledQuantity: 0,
+  pendingQuantity: 10,
+  brokerStatus: 'New',
+});
+const partial = {
+  ...open,
+  status: 'PARTIALLY_FILLED' as const,
+  filledQuantity: 4,
+  pendingQuantity: 6,
+  brokerStatus: 'PartiallyFilled',
+};
+const filled = {
+  ...open,
+  status: 'FILLED' as const,
+  filledQuantity: 10,
+  pendingQuantity: 0,
+  brokerStatus: 'Filled',
+};
 
 describe('UpdateDeduper', () => {
   it('passes new states, drops an exact duplicate once recorded, marks a lower state stale', () => {
@@ -29,7 +49,12 @@ describe('UpdateDeduper', () => {
     const d = new UpdateDeduper();
     d.recordOrder(filled);
     expect(d.classifyOrder({ ...partial, brokerOrderId: '1110037831' }).verdict).toBe('new');
-    const trade = { broker: 'jainam' as const, accountId: 'JN0001', brokerOrderId: '1110037830', tradeId: 'E1' };
+    const trade = {
+      broker: 'jainam' as const,
+      accountId: 'JN0001',
+      brokerOrderId: '1110037830',
+      tradeId: 'E1',
+    };
     const t = d.classifyTrade(trade);
     expect(t).toEqual({ verdict: 'new', id: tradeEventId(trade) });
     d.recordTrade(t.id);

@@ -73,7 +73,8 @@ export class UpdateDeduper {
     remember(this.ids, id, true, this.maxIds);
     const key = orderKey(order);
     const latest = this.latestByOrder.get(key);
-    if (!latest || compareOrderState(latest, order) === 'newer') remember(this.latestByOrder, key, order, this.maxOrders);
+    if (!latest || compareOrderState(latest, order) === 'newer')
+      remember(this.latestByOrder, key, order, this.maxOrders);
   }
 
   classifyTrade(trade: TradeIdentity): TradeClassification {
