@@ -12,6 +12,12 @@ export const baseConfigShape = {
   FILLWIRE_DEMO: envBoolean(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().default('127.0.0.1'),
+  /** Bearer token of the `/admin/*` endpoints (dead letters); unset = admin endpoints disabled. */
+  FILLWIRE_ADMIN_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .pipe(z.string().min(16, 'at least 16 characters').optional()),
 };
 export const BaseConfigSchema = z.object(baseConfigShape);
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;

@@ -51,7 +51,10 @@ export class DeadLetterController {
   }
 
   @Get(':queue/:jobId')
-  showJob(@Param('queue') queue: string, @Param('jobId') jobId: string): Promise<EventLetterView | JobLetterView> {
+  showJob(
+    @Param('queue') queue: string,
+    @Param('jobId') jobId: string,
+  ): Promise<EventLetterView | JobLetterView> {
     return this.find({ kind: 'job', queue: this.queueName(queue), jobId });
   }
 

@@ -53,7 +53,7 @@ export class EngineDelivery {
         await bridgeHandler(envelope, ctx);
       } catch (err) {
         // Nothing may stay behind in the map.
-        take();
+        void take();
         throw err;
       }
       const outcome = take();
@@ -61,10 +61,13 @@ export class EngineDelivery {
       const result = await outcome;
       if ('error' in result) throw result.error;
       const { report } = result;
-      if (!report.accepted) throw new Error(`local engine refused ${envelope.type} ${envelope.id}: queue full`);
+      if (!report.accepted)
+        throw new Error(`local engine refused ${envelope.type} ${envelope.id}: queue full`);
       if (report.errors.length === 1) throw report.errors[0];
       if (report.errors.length > 1)
-        throw new Error(`${report.errors.length} handlers failed: ${report.errors.map(errorMessage).join('; ')}`);
+        throw new Error(
+          `${report.errors.length} handlers failed: ${report.errors.map(errorMessage).join('; ')}`,
+        );
     };
   }
 }

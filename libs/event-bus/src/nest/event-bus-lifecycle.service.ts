@@ -22,7 +22,7 @@ import { EventHandlerDiscoveryService } from './event-handler-discovery.service'
 import { unhandledTypes } from './handler-coverage';
 import { ManagedJobQueues } from './managed-job-queues';
 
-/** How long boot waits for the consumer group before going on (Redis down must not block boot). */
+/** How long boot waits for Redis before going on without it (Redis down must not block boot). */
 const JOIN_WAIT_MS = 3000;
 
 /**
@@ -76,11 +76,15 @@ export class EventBusLifecycleService
             'Register one (engine.register or @OnEvent) in a constructor or onModuleInit, or stop consuming the type.',
         );
     }
+    // Connected before the engine forwards anything: a fail-fast publish while connecting would fail.
+    const connecting = this.publisher
+      .connect(JOIN_WAIT_MS)
+      .catch((err: unknown) =>
+        this.logger.warn({ err: errorMessage(err) }, 'event bus publisher not connected yet; retrying'),
+      );
+    await connecting;
     this.engine.start();
     this.bridge.start();
-    this.publisher.connect().catch((err: unknown) =>
-      this.logger.warn({ err: errorMessage(err) }, 'event bus publisher not connected yet; retrying'),
-    );
     for (const queue of this.options.queues) this.jobs.queue(queue);
     if (this.options.lagIntervalMs > 0) {
       this.lagMonitor.start(this.options.lagIntervalMs);
@@ -105,7 +109,10 @@ export class EventBusLifecycleService
   async onApplicationShutdown(): Promise<void> {
     const budget = this.options.drainTimeoutMs;
     if (!(await within(this.jobs.closeWorkers(), budget)))
-      this.logger.warn({ budgetMs: budget }, 'job workers still busy at shutdown; their jobs will be retried');
+      this.logger.warn(
+        { budgetMs: budget },
+        'job workers still busy at shutdown; their jobs will be retried',
+      );
     if (!(await within(this.engine.stop({ drain: true }), budget))) {
       this.logger.warn({ stats: this.engine.stats().queued }, 'engine did not drain in time; stopping it');
       void this.engine.stop();
@@ -124,10 +131,16 @@ export class EventBusLifecycleService
         this.logger.log({ group: consumer.group, consumer: consumer.name }, 'consuming events');
       },
       (err: unknown) =>
-        this.logger.error({ group: consumer.group, err: errorMessage(err) }, 'event consumer failed to start'),
+        this.logger.error(
+          { group: consumer.group, err: errorMessage(err) },
+          'event consumer failed to start',
+        ),
     );
     if (!(await within(this.joining, JOIN_WAIT_MS)))
-      this.logger.warn({ group: consumer.group }, 'event bus not reachable yet; joining the group in the background');
+      this.logger.warn(
+        { group: consumer.group },
+        'event bus not reachable yet; joining the group in the background',
+      );
   }
 
   private async check(): Promise<string | undefined> {

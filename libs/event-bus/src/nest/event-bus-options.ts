@@ -164,7 +164,7 @@ export function resolveEventBusOptions(input: EventBusModuleOptions): ResolvedEv
     consume,
     publishTypes: expandEventTypes(o.publish, 'published type'),
     queues: o.queues,
-    engine: (input.engine ?? {}) as Omit<EventEngineOptions, 'logger'>,
+    engine: input.engine ?? {},
     retention: o.retention,
     lagIntervalMs: o.lagIntervalMs,
     drainTimeoutMs: o.drainTimeoutMs,

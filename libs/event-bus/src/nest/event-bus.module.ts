@@ -1,4 +1,11 @@
-import { Global, Module, type DynamicModule, type FactoryProvider, type ModuleMetadata, type Provider } from '@nestjs/common';
+import {
+  Global,
+  Module,
+  type DynamicModule,
+  type FactoryProvider,
+  type ModuleMetadata,
+  type Provider,
+} from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { BaseConfig } from '@fillwire/config';
 import { EventEngine } from '@fillwire/event-engine';
@@ -51,7 +58,7 @@ const providers: Provider[] = [
   {
     provide: EngineDelivery,
     inject: [EventEngine],
-    useFactory: (engine: EventEngine<FillwireEventMap>) => new EngineDelivery(engine as never),
+    useFactory: (engine: EventEngine<FillwireEventMap>) => new EngineDelivery(engine),
   },
   {
     provide: EventPublisher,
@@ -151,7 +158,10 @@ export class EventBusModule {
     });
   }
 
-  private static build(imports: NonNullable<ModuleMetadata['imports']>, optionsProvider: Provider): DynamicModule {
+  private static build(
+    imports: NonNullable<ModuleMetadata['imports']>,
+    optionsProvider: Provider,
+  ): DynamicModule {
     return {
       module: EventBusModule,
       global: true,

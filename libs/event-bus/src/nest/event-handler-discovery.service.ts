@@ -33,7 +33,7 @@ export class EventHandlerDiscoveryService {
         );
         if (!types?.length) continue;
         const name = `${instance.constructor.name}.${method}`;
-        const handler = (fn as AnyHandler).bind(instance) as AnyHandler;
+        const handler: AnyHandler = (fn as AnyHandler).bind(instance);
         // Engine stats and dead letters name handlers by function name.
         Object.defineProperty(handler, 'name', { value: name });
         for (const type of types) {
