@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { EventBusModule } from '@fillwire/event-bus';
 import { PortfolioModule } from './portfolio/portfolio.module';
 
 /**
  * portfolio-manager's features. Logging, metrics, /health, /ready, /metrics, Redis and the config
  * (APP_CONFIG, typed PortfolioManagerConfig) come from ObservabilityModule, which bootService adds.
  */
-@Module({ imports: [PortfolioModule] })
+@Module({ imports: [EventBusModule.forRoot({ service: 'portfolio-manager' }), PortfolioModule] })
 export class AppModule {}
