@@ -43,6 +43,8 @@ export const NotifierConfigSchema = z
       .string()
       .optional()
       .transform((v) => v?.trim() || 'fillwire-notifier'),
+    /** kafkajs connection and request timeout; a send that takes longer is a failed attempt, retried. */
+    KAFKA_TIMEOUT: envDurationMs('10s', 100),
     /** A socket that has not authenticated by then is closed with 4401. */
     WS_AUTH_TIMEOUT: envDurationMs('5s', 50),
     /** Server pings this often; a client that has not answered the previous ping is dropped. */
