@@ -51,17 +51,17 @@ describe('runCli', () => {
 
   it('lets others register command groups, once each', async () => {
     const users: CliCommand = {
-      name: 'users',
-      summary: 'manage users',
-      usage: 'usage: npm run fillwire -- users <list>',
+      name: 'widgets',
+      summary: 'manage widgets',
+      usage: 'usage: npm run fillwire -- widgets <list>',
       run: (args) => {
-        if (args[0] !== 'list') throw new CliUsageError('users needs list');
+        if (args[0] !== 'list') throw new CliUsageError('widgets needs list');
         return Promise.resolve(0);
       },
     };
     const registry = createRegistry().register(users);
-    expect(await runCli(['users', 'list'], io().io, registry)).toBe(0);
-    expect(await runCli(['users'], io().io, registry)).toBe(2);
+    expect(await runCli(['widgets', 'list'], io().io, registry)).toBe(0);
+    expect(await runCli(['widgets'], io().io, registry)).toBe(2);
     expect(() => new CommandRegistry().register(users, users)).toThrow(/twice/);
   });
 });
