@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { EventBusModule } from '@fillwire/event-bus';
 import { BrokersModule } from './brokers/brokers.module';
 import { BusModule } from './bus/bus.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { DocsModule } from './docs/docs.module';
 import { FlagsModule } from './flags/flags.module';
 import { IdentityModule } from './identity/identity.module';
 import { OpenAlgoModule } from './openalgo/openalgo.module';
@@ -10,5 +13,16 @@ import { OrdersModule } from './orders/orders.module';
  * order-api's features. Logging, metrics, /health, /ready, /metrics, Redis and the config
  * (APP_CONFIG, typed OrderApiConfig) come from ObservabilityModule, which bootService adds.
  */
-@Module({ imports: [IdentityModule, BusModule, BrokersModule, OrdersModule, OpenAlgoModule, FlagsModule] })
+@Module({
+  imports: [
+    EventBusModule.forRoot({ service: 'order-api' }),
+    IdentityModule,
+    BusModule,
+    BrokersModule,
+    OrdersModule,
+    OpenAlgoModule,
+    FlagsModule,
+    DashboardModule,
+  ],
+})
 export class AppModule {}

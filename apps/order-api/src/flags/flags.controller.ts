@@ -1,25 +1,13 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
 import type { Principal } from '@fillwire/identity';
-import { IdentifierSchema } from '@fillwire/identity';
 import type { Request } from 'express';
-import { z } from 'zod';
 import { AdminGuard } from '../identity/admin.guard';
 import { ApiKeyGuard } from '../identity/api-key.guard';
 import { CurrentPrincipal } from '../identity/current-principal';
 import { validationError } from '../orders/api-error';
 import { HttpExceptionFilter } from '../orders/http-exception.filter';
+import { FlagsChangeSchema } from './flags-change.schema';
 import { FlagsService } from './flags.service';
-
-export const FlagsChangeSchema = z
-  .strictObject({
-    useEventDrivenOrders: z.boolean().optional().describe('global switch; false = everyone polled (rollback)'),
-    rolloutPercent: z.number().int().min(0).max(100).optional(),
-    users: z
-      .record(IdentifierSchema, z.enum(['event-driven', 'polling', 'default']))
-      .optional()
-      .describe('per-user opt-in (event-driven), opt-out (polling) or back to the rollout (default)'),
-  })
-  .refine((c) => Object.values(c).some((v) => v !== undefined), { message: 'change at least one flag' });
 
 type AdminRequest = Request & { adminBy?: string };
 
