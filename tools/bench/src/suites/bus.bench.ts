@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventConsumer, EventPublisher, JobQueues } from '@fillwire/event-bus';
@@ -321,6 +322,13 @@ export default defineSuite({
           rampRates: [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 15_000, 20_000],
           rampMs: 2000,
         };
+    const loadBefore = loadavg()[0];
+    const cores = availableParallelism();
+    if (loadBefore > cores) {
+      ctx.log.warn(
+        `machine busy (load ${loadBefore.toFixed(1)} on ${cores} cores): latencies will mostly measure scheduling`,
+      );
+    }
     const server = await startRedisServer({ aof: true, fsync: 'everysec' });
     const results: Record<Contender, RunResult[]> = { streams: [], bullmq: [] };
     try {
@@ -368,6 +376,8 @@ export default defineSuite({
         sustained: `highest step with zero loss, every delivery within ${DRAIN_MS} ms and p99 <= ${P99_LIMIT_MS} ms`,
         plan,
         runs,
+        cores,
+        loadAverage1m: { before: loadBefore, after: loadavg()[0] },
       },
       summary: rows,
       targets,
