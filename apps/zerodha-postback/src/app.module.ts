@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventBusModule } from '@fillwire/event-bus';
 import { ConnectionsModule } from './connections/connections.module';
 import { PostbackModule } from './postback/postback.module';
 
@@ -6,5 +7,7 @@ import { PostbackModule } from './postback/postback.module';
  * zerodha-postback's features. Logging, metrics, /health, /ready, /metrics, Redis and the config
  * (APP_CONFIG, typed ZerodhaPostbackConfig) come from ObservabilityModule, which bootService adds.
  */
-@Module({ imports: [PostbackModule, ConnectionsModule] })
+@Module({
+  imports: [EventBusModule.forRoot({ service: 'zerodha-postback' }), PostbackModule, ConnectionsModule],
+})
 export class AppModule {}

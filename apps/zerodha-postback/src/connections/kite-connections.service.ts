@@ -64,7 +64,7 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
         useEventDrivenOrders: config.USE_EVENT_DRIVEN_ORDERS,
         rolloutPercent: config.EVENT_DRIVEN_ROLLOUT_PERCENT,
       },
-      onError: (err) => this.logger.debug({ err: errorText(err) }, 'feature flags not refreshed'),
+      onError: (err) => this.logger.debug({ error: errorText(err) }, 'feature flags not refreshed'),
     });
   }
 
@@ -123,7 +123,7 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
       conn.connectAttempt += 1;
       const delay = reconnectDelayMs(conn.connectAttempt);
       this.logger.warn(
-        { accountId: conn.accountId, err: errorText(err), retryInMs: delay },
+        { accountId: conn.accountId, error: errorText(err), retryInMs: delay },
         'Kite connect failed',
       );
       this.moveIf(conn, 'degraded', `connect failed: ${errorText(err)}`);
@@ -179,7 +179,7 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
             })
             .catch((err: unknown) =>
               this.logger.error(
-                { accountId: conn.accountId, orderId: order.brokerOrderId, err: errorText(err) },
+                { accountId: conn.accountId, orderId: order.brokerOrderId, error: errorText(err) },
                 'ticker update not published; reconciliation will recover it',
               ),
             ),
@@ -191,7 +191,7 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
         return;
       case 'broker.error':
         this.logger.warn(
-          { accountId: conn.accountId, channel: event.data.channel, err: event.data.error },
+          { accountId: conn.accountId, channel: event.data.channel, error: event.data.error },
           'Kite payload unusable',
         );
         return;
@@ -274,7 +274,7 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
         this.spawn(this.onAuthFailure(conn, errorText(err)));
       } else {
         this.logger.warn(
-          { accountId: conn.accountId, channel, err: errorText(err) },
+          { accountId: conn.accountId, channel, error: errorText(err) },
           'order book sync failed',
         );
       }
@@ -335,7 +335,7 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
         .publish(envelope)
         .catch((err: unknown) =>
           this.logger.warn(
-            { accountId: conn.accountId, err: errorText(err) },
+            { accountId: conn.accountId, error: errorText(err) },
             `${envelope.type} not published`,
           ),
         ),
@@ -361,7 +361,7 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
   /** Tracks fire-and-forget work so shutdown can wait for it. */
   private spawn(work: Promise<unknown>): void {
     const tracked = work.catch((err: unknown) =>
-      this.logger.error({ err: errorText(err) }, 'background task failed'),
+      this.logger.error({ error: errorText(err) }, 'background task failed'),
     );
     this.background.add(tracked);
     void tracked.finally(() => this.background.delete(tracked));

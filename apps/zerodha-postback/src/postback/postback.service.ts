@@ -72,7 +72,7 @@ export class PostbackService {
     } catch (err) {
       this.metrics.rejected.inc({ reason: 'unavailable' });
       this.logger.error(
-        { orderId, accountId, err: (err as Error).message },
+        { orderId, accountId, error: (err as Error).message },
         'postback not published: event bus unavailable',
       );
       return { httpStatus: 503, body: { status: 'error', message: 'event bus unavailable, try again' } };
