@@ -44,8 +44,9 @@ export default tseslint.config(
               onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:contract', 'type:testing'],
             },
             {
+              // Tools (bench, cli) may run the broker simulator in-process; nothing else may.
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:contract', 'type:testing'],
+              onlyDependOnLibsWithTags: ['type:infra', 'type:util', 'type:contract', 'type:testing', 'type:sim'],
             },
           ],
         },
