@@ -68,6 +68,17 @@ describe('createLogger', () => {
     expect((lines[3].err as { message: string }).message).toBe('GET https://x/?api_secret=[redacted] failed');
   });
 
+  it('logs an err that is not an Error (string, object, undefined) without throwing', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ service: 's', secrets: ['s3cr3t-value'], destination });
+    logger.error({ err: 'failed with s3cr3t-value' }, 'a string');
+    logger.error({ err: { code: 'E1', apiSecret: 'x' } }, 'an object');
+    logger.error({ err: undefined }, 'nothing');
+    expect(lines.map((l) => l.msg)).toEqual(['a string', 'an object', 'nothing']);
+    expect(lines[0].err).toBe('failed with [redacted]');
+    expect(lines[1].err).toEqual({ code: 'E1', apiSecret: '[redacted]' });
+  });
+
   it('collects only secret-named string values of a config', () => {
     expect(
       secretValues({

@@ -27,7 +27,8 @@ export function secretValues(config: object): string[] {
     .map(([, value]) => value as string);
 }
 
-function scrub(text: string, secrets: readonly string[]): string {
+function scrub(text: string | undefined, secrets: readonly string[]): string | undefined {
+  if (typeof text !== 'string') return text;
   let out = text;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   return out;
@@ -46,7 +47,11 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     redact: { paths: REDACT_PATHS, censor: REDACTED },
     serializers: {
       // Error messages from HTTP clients can carry a key in a URL; scrub them like messages.
-      err: (err: Error) => {
+      // `err` is whatever the caller logged: not always an Error (a rejected string, a plain object).
+      err: (err: unknown) => {
+        if (!(err instanceof Error)) {
+          return typeof err === 'string' ? scrub(err, secrets) : redactSecrets({ value: err }).value;
+        }
         const out = pino.stdSerializers.err(err);
         if (secrets.length === 0) return out;
         return { ...out, message: scrub(out.message, secrets), stack: scrub(out.stack, secrets) };
