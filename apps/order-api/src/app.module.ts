@@ -22,6 +22,7 @@ import { OrdersModule } from './orders/orders.module';
     OrdersModule,
     OpenAlgoModule,
     FlagsModule,
+    DocsModule,
     DashboardModule,
   ],
 })
