@@ -6,8 +6,10 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import {
+  DEFAULT_XTS_INSTRUMENTS,
   JainamAdapter,
   ReadPacer,
+  SharedBrokerSessions,
   StaticInstrumentResolver,
   isEventDriven,
   type BrokerAdapterEvent,
@@ -17,12 +19,12 @@ import {
 import { EventEngine } from '@fillwire/event-engine';
 import { EventPublisher } from '@fillwire/event-bus';
 import { preciseNow, type CanonicalOrder } from '@fillwire/events';
-import { APP_CONFIG, MetricsService, ReadinessRegistry } from '@fillwire/observability';
+import { APP_CONFIG, MetricsService, REDIS_CLIENT, ReadinessRegistry } from '@fillwire/observability';
+import type { Redis } from 'ioredis';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { resolveJainamAccounts, type JainamAccount } from '../accounts/jainam-account.schema';
 import type { JainamGatewayConfig } from '../config/jainam-gateway-config.schema';
 import { AccountConnectionService } from './account-connection.service';
-import { DEFAULT_XTS_INSTRUMENTS } from './default-instruments';
 import { GatewayMetricsService } from './gateway-metrics.service';
 import { OrderBookSyncService, type UpdateEmitter } from './order-book-sync.service';
 import { UpdateIngestService } from './update-ingest.service';
@@ -55,6 +57,7 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
     private readonly metricsService: MetricsService,
     private readonly readiness: ReadinessRegistry,
     @InjectPinoLogger('JainamGatewayService') private readonly logger: PinoLogger,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
   /** The account's adapter and connection (tests place orders through the gateway's own session). */
@@ -85,6 +88,7 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
         void (await this.engine.putAndWait({ type: 'broker.trade', data: { trade, meta, raw: null } })),
     };
     const instruments = new StaticInstrumentResolver(DEFAULT_XTS_INSTRUMENTS);
+    const sessions = new SharedBrokerSessions(this.redis, { prefix: c.FILLWIRE_PREFIX });
     for (const account of accounts) {
       const adapter = new JainamAdapter({
         accountId: account.accountId,
@@ -103,7 +107,7 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
         rolloutPercent: c.EVENT_DRIVEN_ROLLOUT_PERCENT,
       });
       const connection = new AccountConnectionService({
-        port: new XtsAccountAdapter(adapter),
+        port: new XtsAccountAdapter(adapter, (s) => sessions.publishXtsSession(account.accountId, s)),
         userId: account.userId,
         eventDriven,
         sync: new OrderBookSyncService(new ReadPacer({ intervalMs: 1_000 }), this.ingest.deduper, preciseNow),

@@ -1,4 +1,4 @@
-import type { ConnectionState, JainamAdapter, TradeRecord } from '@fillwire/broker-adapters';
+import type { ConnectionState, JainamAdapter, TradeRecord, XtsSession } from '@fillwire/broker-adapters';
 import type { CanonicalOrder } from '@fillwire/events';
 
 /** The technology an account's connection service drives (a fake in unit tests). */
@@ -24,7 +24,14 @@ export interface XtsAccountPort {
 export class XtsAccountAdapter implements XtsAccountPort {
   private socketToken: string | undefined;
 
-  constructor(readonly adapter: JainamAdapter) {}
+  /**
+   * `share` publishes each session this gateway holds (SharedBrokerSessions), so other services use
+   * its token instead of logging in and killing the socket's session (XTS allows one per key pair).
+   */
+  constructor(
+    readonly adapter: JainamAdapter,
+    private readonly share: (session: XtsSession) => Promise<void> = () => Promise.resolve(),
+  ) {}
 
   get accountId(): string {
     return this.adapter.accountId;
@@ -35,17 +42,24 @@ export class XtsAccountAdapter implements XtsAccountPort {
   }
 
   async ensureSession(): Promise<void> {
-    await this.adapter.rest.ensureSession();
+    await this.shared(await this.adapter.rest.ensureSession());
   }
 
   async relogin(): Promise<void> {
     // The token that failed is the socket's; if a newer session exists, login() returns it as is.
-    await this.adapter.rest.login(this.socketToken ?? this.adapter.rest.current?.token);
+    await this.shared(await this.adapter.rest.login(this.socketToken ?? this.adapter.rest.current?.token));
   }
 
   async connectSocket(): Promise<void> {
-    this.socketToken = (await this.adapter.rest.ensureSession()).token;
+    const session = await this.adapter.rest.ensureSession();
+    this.socketToken = session.token;
+    await this.shared(session);
     await this.adapter.connectSocket();
+  }
+
+  /** Sharing is best effort: the socket must not depend on it. */
+  private async shared(session: XtsSession): Promise<void> {
+    await this.share(session).catch(() => undefined);
   }
 
   disconnect(): Promise<void> {

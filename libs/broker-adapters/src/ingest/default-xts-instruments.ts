@@ -1,4 +1,4 @@
-import type { InstrumentEntry } from '@fillwire/broker-adapters';
+import type { InstrumentEntry } from '../xts/static-instrument-resolver';
 
 /**
  * NSE cash instruments by exchange token (= XTS ExchangeInstrumentID, also the simulator's ids).

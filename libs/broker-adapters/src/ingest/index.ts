@@ -3,3 +3,5 @@ export * from './reconnect-backoff';
 export * from './event-driven-flags';
 export * from './update-deduper';
 export * from './read-pacer';
+export * from './shared-broker-sessions';
+export * from './default-xts-instruments';
