@@ -311,6 +311,33 @@ describe('event bus (Redis Streams)', () => {
     expect(text).toContain('fillwire_bus_event_log_length_entries 850');
   });
 
+  it('measures a backlog against an age retention by its oldest unhandled entry', async () => {
+    const events = busKeys(prefix).events;
+    const now = Date.now();
+    await redis.xadd(events, `${now - 50_000}-0`, 'envelope', '{}');
+    await redis.xadd(events, `${now - 1000}-0`, 'envelope', '{}');
+    await redis.xgroup('CREATE', events, 'behind', '0');
+    await redis.xgroup('CREATE', events, 'current', '$');
+    const alerts: string[] = [];
+    const monitor = new LagMonitor({
+      url,
+      prefix,
+      retention: { maxAgeMs: 60_000 },
+      onAlert: (g) => alerts.push(g.group),
+    });
+    closers.push(() => monitor.close());
+    const { groups } = await monitor.check(now);
+    const behind = groups.find((g) => g.group === 'behind')!;
+    expect(behind.oldestUnhandledAgeMs).toBe(50_000);
+    expect(behind.retentionRatio).toBeCloseTo(50_000 / 60_000);
+    expect(groups.find((g) => g.group === 'current')).toMatchObject({
+      lag: 0,
+      oldestUnhandledAgeMs: null,
+      retentionRatio: 0,
+    });
+    expect(alerts).toEqual(['behind']);
+  });
+
   it('keeps the log within its retention by length', async () => {
     const pub = new EventPublisher({ url, prefix, retention: { maxLen: 1000 } });
     closers.push(() => pub.close());
