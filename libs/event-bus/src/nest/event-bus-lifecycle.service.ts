@@ -76,13 +76,15 @@ export class EventBusLifecycleService
             'Register one (engine.register or @OnEvent) in a constructor or onModuleInit, or stop consuming the type.',
         );
     }
-    // Connected before the engine forwards anything: a fail-fast publish while connecting would fail.
-    const connecting = this.publisher
-      .connect(JOIN_WAIT_MS)
-      .catch((err: unknown) =>
-        this.logger.warn({ err: errorMessage(err) }, 'event bus publisher not connected yet; retrying'),
-      );
-    await connecting;
+    // Joining the group and connecting the publisher share one bounded wait.
+    const joining = this.consumer ? this.join(this.consumer) : undefined;
+    // Connected before the engine forwards anything (a fail-fast publish while connecting would
+    // fail), but bounded: ioredis' first connect() does not settle while Redis is down.
+    const connecting = this.publisher.connect(JOIN_WAIT_MS).catch((err: unknown) => {
+      this.logger.warn({ err: errorMessage(err) }, 'event bus publisher not connected yet; retrying');
+    });
+    if (!(await within(connecting, JOIN_WAIT_MS)))
+      this.logger.warn('event bus not reachable yet; publishing fails until it is');
     this.engine.start();
     this.bridge.start();
     for (const queue of this.options.queues) this.jobs.queue(queue);
@@ -92,7 +94,7 @@ export class EventBusLifecycleService
         .check()
         .catch((err: unknown) => this.logger.warn({ err: errorMessage(err) }, 'event bus lag check failed'));
     }
-    if (this.consumer) await this.join(this.consumer);
+    await joining;
   }
 
   async onModuleDestroy(): Promise<void> {
