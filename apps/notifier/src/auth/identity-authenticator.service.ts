@@ -18,7 +18,11 @@ export class IdentityAuthenticatorService implements SocketAuthenticator {
   async verify(secret: string): Promise<SocketIdentity | null> {
     const principal = await this.identity.authenticate(secret);
     if (!principal) return null;
-    return { userId: principal.userId, accountIds: principal.accounts.map((a) => a.accountId) };
+    return {
+      userId: principal.userId,
+      accountIds: principal.accounts.map((a) => a.accountId),
+      accounts: principal.accounts.map(({ broker, accountId }) => ({ broker, accountId })),
+    };
   }
 
   /** Owner of a broker account, for events that carry an account but no user (sinks). */

@@ -35,7 +35,14 @@ function session(limits = { maxBufferedBytes: 1000, maxQueuedFrames: 3 }) {
   const slow: string[] = [];
   const s = new ClientSession(
     socket,
-    { userId: 'demo', accountIds: ['AB1234', 'JN0001'] },
+    {
+      userId: 'demo',
+      accountIds: ['AB1234', 'JN0001'],
+      accounts: [
+        { broker: 'zerodha', accountId: 'AB1234' },
+        { broker: 'jainam', accountId: 'JN0001' },
+      ],
+    },
     limits,
     (_, why) => slow.push(why),
   );

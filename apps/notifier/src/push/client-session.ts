@@ -1,3 +1,4 @@
+import type { Broker } from '@fillwire/events';
 import { compareEntryIds, type PushChannel, type PushEvent } from './push-frames';
 
 /** Close codes of the push protocol (docs/websocket.md). */
@@ -22,6 +23,8 @@ export interface PushSocket {
 export interface SocketIdentity {
   userId: string;
   accountIds: readonly string[];
+  /** The same accounts with their broker (portfolio state is keyed by both). */
+  accounts: ReadonlyArray<{ broker: Broker; accountId: string }>;
 }
 
 export interface SessionLimits {

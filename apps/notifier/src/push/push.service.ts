@@ -222,7 +222,7 @@ export class PushService implements OnModuleInit, OnApplicationShutdown {
 
   private async resync(session: ClientSession, reason: string): Promise<void> {
     const position = await this.log.position();
-    const snapshot = await this.snapshots.snapshot(session.identity, position);
+    const snapshot = await this.snapshots.snapshot(session.identity);
     session.skipTo(position);
     session.sendControl({ event: 'resync', id: position, ts: Date.now(), data: { reason, ...snapshot } });
   }
