@@ -1,5 +1,5 @@
 import { testPrefix, testRedisUrl, waitFor } from '@fillwire/testing';
-import type { EventEnvelope } from '@fillwire/events';
+import { createEnvelope, EVENT_SAMPLES, parseEnvelope, type EventEnvelope } from '@fillwire/events';
 import Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import { BusAdminService } from './bus-admin.service';
@@ -102,6 +102,23 @@ describe('event bus (Redis Streams)', () => {
     const pub = await publisher();
     await expect(pub.publish({ ...testEnvelope(1), type: 'Not A Type' })).rejects.toThrow(/event type/);
     expect(await redis.exists(busKeys(prefix).events)).toBe(0);
+  });
+
+  it('publishes an envelope built by createEnvelope as it is (checked once, when built)', async () => {
+    const pub = await publisher();
+    const env = createEnvelope('order.updated', EVENT_SAMPLES['order.updated'], {
+      source: 'test',
+      channel: 'postback',
+      receivedAt: 1.25,
+    });
+    const { entryId } = await pub.publish(env);
+    const [[, fields]] = (await redis.xrange(busKeys(prefix).events, entryId, entryId)) as [
+      string,
+      string[],
+    ][];
+    expect(fields[0]).toBe('envelope');
+    expect(fields[1]).toBe(JSON.stringify(env));
+    expect(parseEnvelope(fields[1])).toEqual(env);
   });
 
   it('filters by type, user and account at the subscriber and acks what it skips', async () => {

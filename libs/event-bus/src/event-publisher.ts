@@ -1,4 +1,4 @@
-import { EnvelopeSchema, type EventEnvelope } from '@fillwire/events';
+import { EnvelopeSchema, isCheckedEnvelope, type EventEnvelope } from '@fillwire/events';
 import type Redis from 'ioredis';
 import type { Registry } from 'prom-client';
 import { busKeys, type BusKeys } from './bus-keys';
@@ -62,7 +62,7 @@ export class EventPublisher {
     }
   }
 
-  /** Validates and publishes one envelope; resolves once Redis has appended it (or found it a duplicate). */
+  /** Validates (see serialize) and publishes one envelope; resolves once Redis has appended it (or found it a duplicate). */
   async publish(envelope: EventEnvelope): Promise<PublishResult> {
     const json = this.serialize(envelope);
     if (this.redis.status === 'wait') await this.connect();
@@ -130,8 +130,9 @@ export class EventPublisher {
     }
   }
 
+  /** Validated here unless createEnvelope built (and so checked) it: one check per envelope, not two. */
   private serialize(envelope: EventEnvelope): string {
-    return JSON.stringify(EnvelopeSchema.parse(envelope));
+    return JSON.stringify(isCheckedEnvelope(envelope) ? envelope : EnvelopeSchema.parse(envelope));
   }
 
   private count(result: PublishResult): PublishResult {

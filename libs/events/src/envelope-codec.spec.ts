@@ -2,6 +2,7 @@ import { isValid } from 'ulid';
 import {
   createEnvelope,
   eventIdFor,
+  isCheckedEnvelope,
   parseEnvelope,
   preciseNow,
   safeParseEnvelope,
@@ -103,6 +104,48 @@ describe('createEnvelope', () => {
   it('strips fields the schema does not know', () => {
     const data = { ...EVENT_SAMPLES['timer'], extra: 1 } as EventMap['timer'];
     expect(createEnvelope('timer', data, meta).data).toEqual({ intervalMs: 1000 });
+  });
+
+  it('with trustedData takes the already validated payload as it is, and still checks the envelope fields', () => {
+    const data = EVENT_SAMPLES['order.updated'];
+    const trusted = createEnvelope(
+      'order.updated',
+      data,
+      { ...meta, id: 'x', ts: 1, receivedAt: 2 },
+      { trustedData: true },
+    );
+    const checked = createEnvelope('order.updated', data, { ...meta, id: 'x', ts: 1, receivedAt: 2 });
+    expect(trusted).toEqual(checked);
+    expect(trusted.data).toBe(data);
+    // The trust is the caller's promise: an invalid payload passes (and the bus consumer dead-letters it).
+    const bad = { order: { ...sampleOrder(), quantity: -1 } };
+    expect(createEnvelope('order.updated', bad, meta, { trustedData: true }).data).toBe(bad);
+    expect(
+      reason(() => createEnvelope('order.updated', data, { ...meta, userId: '' }, { trustedData: true })),
+    ).toBe('invalid-envelope');
+  });
+
+  it('marks what it built as checked; copies, parsed and hand-built envelopes are not', () => {
+    const env = createEnvelope('timer', EVENT_SAMPLES['timer'], meta);
+    expect(isCheckedEnvelope(env)).toBe(true);
+    expect(isCheckedEnvelope({ ...env })).toBe(false);
+    expect(isCheckedEnvelope(parseEnvelope(JSON.stringify(env)))).toBe(false);
+    expect(isCheckedEnvelope(null)).toBe(false);
+    expect(isCheckedEnvelope('x')).toBe(false);
+  });
+
+  it('leaves out undefined envelope fields', () => {
+    const env = createEnvelope('timer', EVENT_SAMPLES['timer'], { ...meta, userId: undefined, key: 'k' });
+    expect(Object.keys(env).sort()).toEqual([
+      'data',
+      'id',
+      'key',
+      'receivedAt',
+      'source',
+      'ts',
+      'type',
+      'version',
+    ]);
   });
 });
 

@@ -93,23 +93,49 @@ function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
 }
 
+export interface CreateEnvelopeOptions {
+  /**
+   * The caller validated `data` against the schema of `type` just now (a gateway's normalizer
+   * output, already checked against CanonicalOrderSchema): skip that second pass on the hot path.
+   * The envelope fields are still checked. Never set it for data from outside the process.
+   */
+  trustedData?: boolean;
+}
+
+/** Envelopes built (and checked) by createEnvelope, so the publisher need not check them again. */
+const checkedEnvelopes = new WeakSet<object>();
+
+/**
+ * True for an envelope object returned by createEnvelope (checked when built; envelopes are not
+ * mutated after that by convention). A publisher may skip re-validating these; anything else
+ * (parsed JSON, hand-built objects) must be validated at the bus boundary.
+ */
+export function isCheckedEnvelope(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && checkedEnvelopes.has(value);
+}
+
 /** Build an envelope; `data` is validated against the current schema of `type`. Throws EnvelopeError. */
 export function createEnvelope<K extends EventType>(
   type: K,
   data: EventMap[K],
   meta: EnvelopeMeta,
+  options: CreateEnvelopeOptions = {},
 ): TypedEnvelope<K> {
   const entry = EVENT_CATALOGUE[type];
-  const parsed = entry.schema.safeParse(data);
-  if (!parsed.success) {
-    throw new EnvelopeError(
-      'invalid-data',
-      `${type} v${entry.version}: invalid data`,
-      describeIssues(parsed.error),
-    );
+  let payload: unknown = data;
+  if (!options.trustedData) {
+    const parsed = entry.schema.safeParse(data);
+    if (!parsed.success) {
+      throw new EnvelopeError(
+        'invalid-data',
+        `${type} v${entry.version}: invalid data`,
+        describeIssues(parsed.error),
+      );
+    }
+    payload = parsed.data;
   }
-  const event = { type, data: parsed.data } as TypedEvent;
-  const routing = routingOf(parsed.data);
+  const event = { type, data: payload } as TypedEvent;
+  const routing = routingOf(payload);
   const now = preciseNow();
   const candidate = {
     id: meta.id ?? eventIdFor(event),
@@ -124,15 +150,19 @@ export function createEnvelope<K extends EventType>(
     broker: meta.broker ?? routing.broker,
     key: meta.key ?? routing.key,
   };
-  const checked = EnvelopeSchema.safeParse({ ...candidate, data: parsed.data });
+  const checked = EnvelopeSchema.safeParse({ ...candidate, data: payload });
   if (!checked.success) {
     throw new EnvelopeError('invalid-envelope', `${type}: invalid envelope`, describeIssues(checked.error));
   }
-  return stripUndefined({ ...checked.data, type, data: parsed.data }) as TypedEnvelope<K>;
+  const envelope = stripUndefined({ ...checked.data, type, data: payload }) as TypedEnvelope<K>;
+  checkedEnvelopes.add(envelope);
+  return envelope;
 }
 
 function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out as T;
 }
 
 /**
