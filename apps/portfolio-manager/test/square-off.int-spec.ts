@@ -83,6 +83,8 @@ describe('MIS square-off (real Redis, fake clock, two replicas)', () => {
         return Promise.resolve(ack(r.brokerOrderId));
       },
       modifyOrder: () => Promise.reject(new Error('not used')),
+      getOrderBook: () => Promise.reject(new Error('not used')),
+      getPositions: () => Promise.reject(new Error('not used')),
     };
     const notes: string[] = [];
     const notifier: SquareOffNotifier = { notify: (n) => Promise.resolve(void notes.push(n.kind)) };
@@ -101,5 +103,7 @@ describe('MIS square-off (real Redis, fake clock, two replicas)', () => {
     expect(calls).toEqual(['cancel 2', 'place SELL 10 SBIN MIS']);
     expect(placed[0]).toMatchObject({ orderType: 'MARKET', tag: expect.stringMatching(/^sq[0-9a-f]{16}$/) });
     expect(notes).toEqual(['square-off']);
+    // order.cancelled of order 2 will say who cancelled it.
+    await expect(write.getDoc('cancel-by|jainam|JN0001|2')).resolves.toBe('square-off');
   });
 });

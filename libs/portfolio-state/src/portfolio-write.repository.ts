@@ -72,6 +72,7 @@ export interface PortfolioStateOptions {
   now?: () => number;
 }
 
+const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const applyOrder = new LuaScript(APPLY_ORDER_SCRIPT);
 const applyTradeScript = new LuaScript(APPLY_TRADE_SCRIPT);
 const savePosition = new LuaScript(SAVE_POSITION_SCRIPT);
@@ -267,6 +268,39 @@ export class PortfolioWriteRepository {
   /** True exactly once per `what` across replicas and restarts (SET NX with a TTL). */
   async once(what: string, ttlMs = 7 * 86_400_000): Promise<boolean> {
     return (await this.redis.set(this.keys.once(what), String(this.now()), 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  /** A small JSON document of automation state (OCO legs, cancel reasons), kept a week by default. */
+  async putDoc(what: string, value: unknown, ttlMs = 7 * 86_400_000): Promise<void> {
+    await this.redis.set(this.keys.doc(what), JSON.stringify(value), 'PX', ttlMs);
+  }
+
+  async getDoc<T>(what: string): Promise<T | null> {
+    const json = await this.redis.get(this.keys.doc(what));
+    return json === null ? null : (JSON.parse(json) as T);
+  }
+
+  /**
+   * Runs `work` holding a lock shared by every replica (SET NX with a TTL, released only by its
+   * holder). Waits up to `waitMs` for it; throws when it cannot get it, so the caller retries later.
+   */
+  async withLock<T>(
+    what: string,
+    work: () => Promise<T>,
+    options: { ttlMs?: number; waitMs?: number } = {},
+  ): Promise<T> {
+    const key = this.keys.lock(what);
+    const owner = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const deadline = Date.now() + (options.waitMs ?? 5_000);
+    while ((await this.redis.set(key, owner, 'PX', options.ttlMs ?? 10_000, 'NX')) !== 'OK') {
+      if (Date.now() >= deadline) throw new Error(`lock ${what} is busy`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    try {
+      return await work();
+    } finally {
+      await this.redis.eval(RELEASE_LOCK, 1, key, owner);
+    }
   }
 
   private timelineEntry(

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { ExchangeSchema, isTerminalStatus, type Exchange } from '@fillwire/events';
 import type { PortfolioReadRepository, PortfolioWriteRepository } from '@fillwire/portfolio-state';
+import { cancelReasonDoc } from '../portfolio/portfolio-notifications';
 import type { BrokerCommandsRegistry } from './broker-commands';
 import { dueSquareOff, type SquareOffSchedule } from './square-off-schedule';
 
@@ -81,6 +82,7 @@ export class SquareOffService {
     const orders = await this.read.listOrders(account);
     for (const { order } of orders) {
       if (order.product !== 'MIS' || order.exchange !== exchange || isTerminalStatus(order.status)) continue;
+      await this.write.putDoc(cancelReasonDoc(order), 'square-off');
       await commands.cancelOrder({ accountId: order.accountId, brokerOrderId: order.brokerOrderId });
       this.logger.log({ orderId: order.brokerOrderId }, 'square-off: cancelled open MIS order');
     }

@@ -20,16 +20,39 @@ describe('PortfolioManagerConfigSchema', () => {
   it('lists every problem at once', () => {
     let error: unknown;
     try {
-      load({ PORT: 'abc', REDIS_URL: 'http://x', RECONCILE_INTERVAL: '10ms', LOG_LEVEL: 'loud' });
+      load({
+        PORT: 'abc',
+        REDIS_URL: 'http://x',
+        RECONCILE_INTERVAL: '10ms',
+        LOG_LEVEL: 'loud',
+        FILLWIRE_DEMO: '0',
+      });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'KITE_API_KEY',
+      'KITE_API_SECRET',
       'LOG_LEVEL',
       'PORT',
       'RECONCILE_INTERVAL',
       'REDIS_URL',
+      'XTS_APP_KEY',
+      'XTS_BASE_URL',
+      'XTS_SECRET_KEY',
     ]);
+  });
+
+  it('reads square-off overrides and holidays, and refuses malformed ones', () => {
+    expect(
+      load({ SQUARE_OFF_TIMES: 'zerodha:NSE=15:20', SQUARE_OFF_HOLIDAYS: '2026-01-26, 2026-03-03' }),
+    ).toMatchObject({
+      SQUARE_OFF_TIMES: 'zerodha:NSE=15:20',
+      SQUARE_OFF_HOLIDAYS: ['2026-01-26', '2026-03-03'],
+      KITE_ROOT_URL: 'http://127.0.0.1:3100',
+    });
+    expect(() => load({ SQUARE_OFF_TIMES: 'NSE=25:00' })).toThrow(/SQUARE_OFF_TIMES/);
+    expect(() => load({ SQUARE_OFF_HOLIDAYS: '26-01-2026' })).toThrow(/SQUARE_OFF_HOLIDAYS/);
   });
 });

@@ -14,6 +14,10 @@ export const PORTFOLIO_GROUP = 'portfolio-manager';
  * group `portfolio-manager`, at least once, no order promised) and hands each to PortfolioService.
  * An entry is acked only after its Lua step and announcements are done; a failure leaves it
  * pending for retry and, after maxDeliveries, the dead-letter stream.
+ *
+ * Deliberately its own EventConsumer rather than EventBusModule's consume → engine path: the
+ * handler needs the stream entry id (publish→apply latency in each order's timeline and the
+ * fillwire_portfolio_publish_to_apply_ms histogram), which the engine delivery does not carry.
  */
 @Injectable()
 export class OrderEventsProcessor implements OnModuleInit, OnApplicationShutdown {

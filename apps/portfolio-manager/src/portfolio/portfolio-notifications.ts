@@ -8,6 +8,10 @@ export function notificationId(kind: NotificationKind, fact: string): string {
 
 const money = (x: number) => x.toFixed(2);
 
+/** Who cancelled an order (automation, square-off), remembered for order.cancelled `cancelledBy`. */
+export const cancelReasonDoc = (r: { broker: string; accountId: string; brokerOrderId: string }) =>
+  `cancel-by|${r.broker}|${r.accountId}|${r.brokerOrderId}`;
+
 /**
  * What a trader should hear about a merged order state that just became current: fills, partial
  * fills, rejections and cancels. Null when the step changed nothing worth a line.

@@ -15,7 +15,17 @@ import {
   type PositionRef,
   type StateEnvelope,
 } from '@fillwire/portfolio-state';
-import { invalidTransition, notificationId, orderNotification } from './portfolio-notifications';
+import type { OrderCancelled } from '@fillwire/events';
+import type { OrderMeta, OrderRef } from '@fillwire/portfolio-state';
+import {
+  cancelReasonDoc,
+  invalidTransition,
+  notificationId,
+  orderNotification,
+} from './portfolio-notifications';
+
+/** Runs after every applied order update (automation re-plans the exits of that order). */
+export type OrderObserver = (ref: OrderRef, meta: OrderMeta | null) => Promise<void>;
 
 /** Where portfolio-manager's own events go (the bus publisher in the app, a list in unit tests). */
 export interface PortfolioEventSink {
@@ -66,6 +76,18 @@ export class PortfolioService {
     });
   }
 
+  private observer: OrderObserver | null = null;
+
+  /** Automation registers here at start (it depends on broker access, this service does not). */
+  observeOrders(observer: OrderObserver): void {
+    this.observer = observer;
+  }
+
+  /** A last traded price: stored for unrealized P&L (computed at read time, so no event per tick). */
+  async onPrice(exchange: string, symbol: string, price: number): Promise<void> {
+    await this.write.setLastPrice(exchange, symbol, price);
+  }
+
   handles(type: string): boolean {
     return STATE_TYPES.has(type);
   }
@@ -104,6 +126,14 @@ export class PortfolioService {
       this.applied.inc({ type: envelope.type, verdict: applied.result.verdict });
       fillsChanged = applied.result.changed;
     }
+    // Every order step, even a stale one: order.placed (with the protection) may arrive after the fill.
+    if (applied.kind === 'order' && this.observer)
+      await this.observer(
+        ref,
+        envelope.type === 'order.placed'
+          ? metaOf(envelope.data)
+          : ((await this.read.getOrder(ref))?.meta ?? null),
+      );
     if (!fillsChanged) return;
     const record = await this.read.getOrder(ref);
     if (
@@ -180,16 +210,31 @@ export class PortfolioService {
     let terminal: TypedEnvelope | null = null;
     if (current.status === 'FILLED' && previous?.status !== 'FILLED')
       terminal = createEnvelope('order.filled', { order: current }, meta);
-    if (current.status === 'CANCELLED' && previous?.status !== 'CANCELLED')
+    if (current.status === 'CANCELLED' && previous?.status !== 'CANCELLED') {
+      const by = await this.write.getDoc<OrderCancelled['cancelledBy']>(cancelReasonDoc(current));
       terminal = createEnvelope(
         'order.cancelled',
         {
           order: current,
           cancelledQuantity: Math.max(0, current.quantity - current.filledQuantity),
-          cancelledBy: 'unknown',
+          // Automation records why before it cancels; the user's and the broker's cancels look alike.
+          cancelledBy: by ?? 'unknown',
         },
         meta,
       );
+    }
     if (terminal) await this.sink.publish(terminal);
   }
+}
+
+function metaOf(
+  data: { userId: string | null; idempotencyKey: string | null } & Partial<OrderMeta>,
+): OrderMeta {
+  return {
+    userId: data.userId,
+    idempotencyKey: data.idempotencyKey,
+    validity: data.validity,
+    protection: data.protection,
+    parentBrokerOrderId: data.parentBrokerOrderId,
+  };
 }
