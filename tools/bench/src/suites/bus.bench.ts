@@ -25,7 +25,8 @@ const P99_LIMIT_MS = 50;
 const DRAIN_MS = 3000;
 const QUICK_DRAIN_MS = 1000;
 
-type ToReplica = { type: 'reset' } | { type: 'count' } | { type: 'collect' } | { type: 'stop' };
+type ToReplica =
+  { type: 'reset'; from: number; to: number } | { type: 'count' } | { type: 'collect' } | { type: 'stop' };
 type FromReplica =
   { type: 'ready' } | { type: 'count'; received: number } | { type: 'collect'; latencies: number[] };
 
@@ -40,7 +41,10 @@ async function replica(): Promise<void> {
   const service = process.env.BUS_BENCH_SERVICE ?? '';
   let latencies: number[] = [];
   let received = 0;
-  const record = (receivedAt: number): void => {
+  // Only the current step's events count: a backlog from the previous step must not look like delivery.
+  let range = { from: 0, to: -1 };
+  const record = (receivedAt: number, seq: number): void => {
+    if (seq < range.from || seq > range.to) return;
     latencies.push(now() - receivedAt);
     received++;
   };
@@ -53,16 +57,16 @@ async function replica(): Promise<void> {
       group: service,
       consumer: `${service}-${process.pid}`,
       batchSize: 100,
-      handler: (envelope) => record(envelope.receivedAt),
+      handler: (envelope) => record(envelope.receivedAt, Number(envelope.id.slice('bench-'.length))),
     });
     await consumer.start();
     close = () => consumer.close();
   } else {
     const jobs = new JobQueues({ url, prefix });
-    const worker = jobs.worker<{ receivedAt: number }>(
+    const worker = jobs.worker<{ receivedAt: number; seq: number }>(
       `bench-${service}`,
       (job) => {
-        record(job.data.receivedAt);
+        record(job.data.receivedAt, job.data.seq);
         return Promise.resolve();
       },
       { concurrency: 10 },
@@ -75,6 +79,7 @@ async function replica(): Promise<void> {
   process.on('message', (message: ToReplica) => {
     switch (message.type) {
       case 'reset':
+        range = { from: message.from, to: message.to };
         latencies = [];
         received = 0;
         break;
@@ -126,8 +131,8 @@ class Replica {
     return reply.type === 'collect' ? reply.latencies : [];
   }
 
-  reset(): void {
-    this.child.send({ type: 'reset' } satisfies ToReplica);
+  reset(from: number, to: number): void {
+    this.child.send({ type: 'reset', from, to } satisfies ToReplica);
   }
 
   async stop(): Promise<void> {
@@ -188,7 +193,7 @@ async function producerFor(role: Contender, url: string, prefix: string): Promis
   }
   const jobs = new JobQueues({ url, prefix, defaultJobOptions: { attempts: 1, removeOnComplete: true } });
   const queues = SERVICES.map((service) =>
-    jobs.queue<{ receivedAt: number; data: object }>(`bench-${service}`),
+    jobs.queue<{ receivedAt: number; seq: number; data: object }>(`bench-${service}`),
   );
   await Promise.all(queues.map((q) => q.waitUntilReady()));
   return {
@@ -196,6 +201,7 @@ async function producerFor(role: Contender, url: string, prefix: string): Promis
       const t = now();
       const data = {
         receivedAt: t,
+        seq,
         data: { orderId: `order-${seq % 100}`, status: 'OPEN', filledQuantity: 0 },
       };
       return Promise.all(queues.map((q) => q.add('order.updated', data, { jobId: `bench-${seq}` })));
@@ -224,7 +230,8 @@ async function step(
   durationMs: number,
   seqBase: number,
 ): Promise<StepResult> {
-  for (const r of replicas) r.reset();
+  const total = Math.floor((rate * durationMs) / 1000);
+  for (const r of replicas) r.reset(seqBase, seqBase + total - 1);
   const report = await ctx.pace({ rate, durationMs, send: (i) => producer.send(seqBase + i) });
   const expected = (report.sent - report.failed) * SERVICES.length;
   let received = 0;
