@@ -17,8 +17,8 @@ describe('planExits (OCO from merged states)', () => {
   const tags = { stop: exitTag('stop', entry(0)), target: exitTag('target', entry(0)) };
   const placed: OcoState = {
     ...EMPTY_OCO,
-    stop: { tag: tags.stop, brokerOrderId: 'S1', price: 790 },
-    target: { tag: tags.target, brokerOrderId: 'T1', price: 820 },
+    stop: { tag: tags.stop, brokerOrderId: 'S1', price: 790, quantity: 4 },
+    target: { tag: tags.target, brokerOrderId: 'T1', price: 820, quantity: 4 },
   };
 
   it('waits for a fill, then places both legs sized to it with tags derived from the entry', () => {
@@ -47,15 +47,13 @@ describe('planExits (OCO from merged states)', () => {
       { kind: 'modify', leg: 'stop', brokerOrderId: 'S1', quantity: 10 },
       { kind: 'modify', leg: 'target', brokerOrderId: 'T1', quantity: 10 },
     ]);
-    expect(
-      planExits({
-        entry: entry(10, 'FILLED'),
-        protection,
-        state: placed,
-        stop: { ...stop, quantity: 10 },
-        target: { ...target, quantity: 10 },
-      }),
-    ).toEqual([]);
+    const asked: OcoState = {
+      ...placed,
+      stop: { ...placed.stop!, quantity: 10 },
+      target: { ...placed.target!, quantity: 10 },
+    };
+    // The legs' own states still say 4 (our modify is in flight): no second modify.
+    expect(planExits({ entry: entry(10, 'FILLED'), protection, state: asked, stop, target })).toEqual([]);
   });
 
   it('cancels the other leg when one fills (OCO), then stops', () => {
@@ -74,7 +72,12 @@ describe('planExits (OCO from merged states)', () => {
   it('sizes the other leg down when one partially fills; an entry cancelled unfilled closes', () => {
     const target = leg('T1', 10, { status: 'PARTIALLY_FILLED', filledQuantity: 3 });
     const stop = leg('S1', 10, { status: 'TRIGGER_PENDING' });
-    expect(planExits({ entry: entry(10, 'FILLED'), protection, state: placed, stop, target })).toEqual([
+    const asked: OcoState = {
+      ...placed,
+      stop: { ...placed.stop!, quantity: 10 },
+      target: { ...placed.target!, quantity: 10 },
+    };
+    expect(planExits({ entry: entry(10, 'FILLED'), protection, state: asked, stop, target })).toEqual([
       { kind: 'modify', leg: 'stop', brokerOrderId: 'S1', quantity: 7 },
     ]);
     expect(

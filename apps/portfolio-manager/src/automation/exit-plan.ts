@@ -10,6 +10,11 @@ export interface ExitLeg {
   brokerOrderId: string | null;
   /** The stop trigger / target price at the broker. */
   price: number;
+  /**
+   * The quantity last asked of the broker: the leg's own state lags our modify, so decisions
+   * compare against what we asked for, never re-sending the same change.
+   */
+  quantity: number;
 }
 
 /** Automation state of one entry order, stored in Redis (one document per entry). */
@@ -103,7 +108,7 @@ export function planExits(input: {
     // A leg the broker (or the user) ended without a fill is not placed again.
     if (!order || isTerminalStatus(order.status) || current.brokerOrderId === null) continue;
     const quantity = order.filledQuantity + open;
-    if (quantity !== order.quantity)
+    if (quantity !== current.quantity)
       actions.push({ kind: 'modify', leg, brokerOrderId: current.brokerOrderId, quantity });
   }
   return actions;

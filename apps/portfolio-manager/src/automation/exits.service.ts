@@ -159,17 +159,21 @@ export class ExitsService {
     switch (action.kind) {
       case 'place':
         return this.place(action, entry, meta, state, commands);
-      case 'modify':
+      case 'modify': {
         await commands.modifyOrder({
           accountId: entry.accountId,
           brokerOrderId: action.brokerOrderId,
           quantity: action.quantity,
         });
+        const leg = state[action.leg];
+        if (leg && action.quantity !== undefined) leg.quantity = action.quantity;
+        await this.write.putDoc(ocoDoc(entryRef), state);
         this.logger.log(
           { orderId: action.brokerOrderId, entry: entry.brokerOrderId, quantity: action.quantity },
           `${action.leg} resized to the entry's fills`,
         );
         return;
+      }
       case 'cancel': {
         const ref = { ...entryRef, brokerOrderId: action.brokerOrderId };
         await this.write.putDoc(cancelReasonDoc(ref), 'automation');
@@ -226,7 +230,7 @@ export class ExitsService {
     };
     // A leg recorded without an id: an earlier attempt may have reached the broker; find it by tag.
     let brokerOrderId = state[action.leg] ? await this.findByTag(entry, action.tag, commands) : null;
-    state[action.leg] = { tag: action.tag, brokerOrderId, price: action.price };
+    state[action.leg] = { tag: action.tag, brokerOrderId, price: action.price, quantity: action.quantity };
     await this.write.putDoc(ocoDoc(entryRef), state);
     const stop = action.leg === 'stop';
     const order: Omit<CanonicalOrder, 'brokerOrderId'> = {
@@ -269,7 +273,7 @@ export class ExitsService {
         `${action.leg} exit placed`,
       );
     }
-    state[action.leg] = { tag: action.tag, brokerOrderId, price: action.price };
+    state[action.leg] = { tag: action.tag, brokerOrderId, price: action.price, quantity: action.quantity };
     await this.write.putDoc(ocoDoc(entryRef), state);
     await this.write.putDoc(exitOfDoc({ ...entryRef, brokerOrderId }), entry.brokerOrderId);
     await this.sink.publish(
