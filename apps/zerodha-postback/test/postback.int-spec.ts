@@ -87,6 +87,8 @@ describe('POST /zerodha/postback (real Redis, PostbackModule)', () => {
       /fillwire_broker_updates_duplicates_dropped_total\{[^}]*where="gateway"[^}]*\} 1/,
     );
     expect(metrics).toMatch(/fillwire_broker_updates_stale_total\{[^}]*channel="postback"[^}]*\} 1/);
+    // The route logs no line per request; its answers are counted instead.
+    expect(metrics).toMatch(/fillwire_postback_responses_total\{[^}]*status="200"[^}]*\} 3/);
   });
 
   it('refuses a wrong or missing checksum with 401 and leaves the log unchanged', async () => {

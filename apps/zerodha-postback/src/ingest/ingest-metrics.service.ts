@@ -23,7 +23,9 @@ export class IngestMetrics {
   readonly checksumFailures: Counter;
   readonly rejected: Counter<'reason'>;
   readonly connectionState: Gauge<'broker' | 'account' | 'state'>;
+  readonly responses: Counter<'status'>;
   private readonly lastMessageAt = new Map<string, number>();
+  private readonly responsesByStatus = new Map<number, Counter.Internal>();
 
   constructor(metrics: MetricsService) {
     this.received = metrics.counter({
@@ -76,6 +78,11 @@ export class IngestMetrics {
       help: 'Postbacks refused, by reason (checksum, invalid, too-large, unavailable)',
       labelNames: ['reason'],
     });
+    this.responses = metrics.counter({
+      name: 'fillwire_postback_responses_total',
+      help: 'Postback requests answered, by HTTP status (the route writes no per-request log line)',
+      labelNames: ['status'],
+    });
     this.connectionState = metrics.gauge({
       name: 'fillwire_broker_connection_state',
       help: '1 for the current connection state of each account, 0 for the others',
@@ -92,6 +99,16 @@ export class IngestMetrics {
           this.set({ broker: 'zerodha', account }, (now - at) / 1000);
       },
     });
+  }
+
+  /** A postback was answered with `status`. */
+  answered(status: number): void {
+    let counter = this.responsesByStatus.get(status);
+    if (!counter) {
+      counter = this.responses.labels({ status: String(status) });
+      this.responsesByStatus.set(status, counter);
+    }
+    counter.inc();
   }
 
   /** An update for `accountId` arrived (any channel): resets its age gauge. */

@@ -86,6 +86,9 @@ export class OrderIngestService {
         key: order.brokerOrderId,
         ts: order.exchangeTimestamp ?? order.brokerTimestamp ?? Math.floor(receivedAt),
       },
+      // Every channel's order comes out of the Kite normalizer, which checked it against
+      // CanonicalOrderSchema a moment ago: one validation per update, not two.
+      { trustedData: true },
     );
     let published;
     try {
