@@ -116,7 +116,9 @@ describe('dashboard in Chromium', () => {
     await page.evaluate('window.fillwireNoReload = true');
     await page.selectOption('#account', 'AB1234');
     const orderId = await place({ orderType: 'MARKET' });
-    await row(orderId).evaluate('(el) => el.setAttribute("data-test-mark", "placed")');
+    await page.evaluate(
+      `document.querySelector('#orders tr[data-order-id="${orderId}"]').dataset.testMark = 'placed'`,
+    );
     await page.waitForSelector(`#orders tbody tr[data-order-id="${orderId}"][data-status="FILLED"]`, {
       timeout: 30_000,
     });
