@@ -5,8 +5,8 @@ import { freePort, waitFor } from '@fillwire/testing';
 const ROOT = resolve(__dirname, '..', '..', '..');
 
 /**
- * portfolio-manager as a child process (its real main.ts), ready once GET /ready answers 200.
- * A minimal local stand-in until libs/testing has a shared process helper.
+ * An app as a child process (its real main.ts; portfolio-manager by default), ready once GET /ready
+ * answers 200. A local stand-in: libs/testing has no shared process helper yet.
  */
 export class ServiceProcess {
   readonly output: string[] = [];
@@ -21,9 +21,13 @@ export class ServiceProcess {
     this.exited = new Promise((done) => proc.once('exit', (code) => done(code)));
   }
 
-  static async start(env: Record<string, string>): Promise<ServiceProcess> {
-    const port = await freePort();
-    const proc = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/portfolio-manager/src/main.ts'], {
+  static async start(
+    env: Record<string, string>,
+    app = 'portfolio-manager',
+    port?: number,
+  ): Promise<ServiceProcess> {
+    port ??= await freePort();
+    const proc = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -34,9 +38,17 @@ export class ServiceProcess {
         if (proc.exitCode !== null) throw new Error(`exited: ${service.output.join('')}`);
         return (await fetch(`http://127.0.0.1:${port}/ready`)).ok;
       },
-      { timeoutMs: 30_000, intervalMs: 100, what: 'portfolio-manager /ready' },
+      { timeoutMs: 30_000, intervalMs: 100, what: `${app} /ready` },
     );
     return service;
+  }
+
+  /** Lines written so far that match (JSON log lines are searched as text). */
+  logs(match: RegExp): string[] {
+    return this.output
+      .join('')
+      .split('\n')
+      .filter((l) => match.test(l));
   }
 
   async metrics(): Promise<string> {
