@@ -11,6 +11,7 @@ interface Service {
   image?: string;
   build?: { context: string; dockerfile: string; args?: Record<string, string> };
   container_name?: string;
+  profiles?: string[];
   command?: string[];
   ports?: string[];
   environment?: Record<string, string>;
@@ -22,6 +23,7 @@ interface Service {
 const compose = parse(readFileSync(join(ROOT, 'docker/compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
 };
+const MONITORING = ['prometheus', 'grafana'];
 const dockerfile = readFileSync(join(ROOT, 'docker/Dockerfile'), 'utf8');
 let ENTRIES: Record<string, string> = {};
 beforeAll(async () => {
@@ -29,7 +31,8 @@ beforeAll(async () => {
 });
 
 describe('docker/compose.yml', () => {
-  const services = compose.services;
+  // The default stack; profiled services (monitoring) are checked in monitoring.spec.ts.
+  const services = Object.fromEntries(Object.entries(compose.services).filter(([, s]) => !s.profiles));
 
   it('runs Redis with AOF and noeviction, the five services and the simulators', () => {
     expect(Object.keys(services).sort()).toEqual([...APPS, 'broker-sim', 'notifier-edge', 'redis'].sort());
@@ -75,6 +78,11 @@ describe('docker/compose.yml', () => {
     for (const name of SCALED) expect([name, services[name].ports]).toEqual([name, undefined]);
     expect(new Set(hostPorts).size).toBe(hostPorts.length);
     expect(hostPorts.sort()).toEqual(['3000', '3001', '3002', '3003', '3100', '3101']);
+    for (const name of MONITORING) {
+      expect([name, compose.services[name].profiles]).toEqual([name, ['monitoring']]);
+      for (const mapping of compose.services[name].ports ?? []) hostPorts.push(mapping.split(':')[0]);
+    }
+    expect(new Set(hostPorts).size).toBe(hostPorts.length);
   });
 
   it('publishes the public ports of the interface table', () => {
