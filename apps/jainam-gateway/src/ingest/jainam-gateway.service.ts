@@ -41,8 +41,9 @@ export interface JainamAccountHandle {
 /**
  * Wiring: one JainamAdapter per account pushing into an in-process EventEngine (its timer drives
  * polling), one handler per kind feeding UpdateIngestService, the bus publisher, readiness checks.
- * Every fetched state (gap fill, polling) goes through the same engine handlers as socket updates,
- * so dedup and stale marking see one ordered stream.
+ * Every fetched state (gap fill, polling) goes through the same UpdateIngestService as socket
+ * updates, which takes one order's updates in turn, so dedup and stale marking see one ordered
+ * stream per order.
  */
 @Injectable()
 export class JainamGatewayService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -81,11 +82,13 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
       logger: this.logger,
       onPublishFailure: (accountId) => this.accounts.get(accountId)?.connection.requestResync(),
     });
+    // Fetched states (gap fill, polling) resolve once published; they queue per order behind the
+    // socket's updates of the same order in UpdateIngestService, so dedup sees one ordered stream.
     const emitter: UpdateEmitter = {
       order: async (order: CanonicalOrder, meta: DeliveryMeta) =>
-        void (await this.engine.putAndWait({ type: 'broker.order', data: { order, meta, raw: null } })),
+        void (await this.ingest.ingestOrder(order, meta)),
       trade: async (trade: TradeRecord, meta: DeliveryMeta) =>
-        void (await this.engine.putAndWait({ type: 'broker.trade', data: { trade, meta, raw: null } })),
+        void (await this.ingest.ingestTrade(trade, meta)),
     };
     const instruments = new StaticInstrumentResolver(DEFAULT_XTS_INSTRUMENTS);
     const sessions = new SharedBrokerSessions(this.redis, { prefix: c.FILLWIRE_PREFIX });
@@ -123,12 +126,14 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
       this.accounts.set(account.accountId, { account, adapter, connection });
       this.readiness.register(`jainam:${account.accountId}`, () => connection.readiness());
     }
-    this.engine.register('broker.order', (e) =>
-      this.ingest.ingestOrder(e.data.order, e.data.meta).then(() => undefined),
-    );
-    this.engine.register('broker.trade', (e) =>
-      this.ingest.ingestTrade(e.data.trade, e.data.meta).then(() => undefined),
-    );
+    // Sync handlers that hand off: an async one would be called one event at a time (the engine's
+    // per-handler turn), i.e. one Redis round trip per socket update for the whole gateway.
+    this.engine.register('broker.order', (e) => {
+      this.ingest.ingestOrder(e.data.order, e.data.meta).catch((err: unknown) => this.handoffFailed(err));
+    });
+    this.engine.register('broker.trade', (e) => {
+      this.ingest.ingestTrade(e.data.trade, e.data.meta).catch((err: unknown) => this.handoffFailed(err));
+    });
     this.engine.register('broker.position', (e) => this.ingest.notePosition(e.data.position, e.data.meta));
     this.engine.register('broker.error', (e) =>
       this.ingest.noteUnusable(e.data.accountId, e.data.channel, e.data.error),
@@ -149,6 +154,11 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
     await Promise.all([...this.accounts.values()].map((a) => a.connection.stop()));
     await this.engine.stop({ drain: true });
     await this.publisher.close();
+  }
+
+  /** UpdateIngestService turns bus failures into outcomes; anything thrown is a bug, logged. */
+  private handoffFailed(err: unknown): void {
+    this.logger.error({ err }, 'broker update handling failed');
   }
 
   private async tick(): Promise<void> {

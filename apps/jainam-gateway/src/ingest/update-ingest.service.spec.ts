@@ -1,4 +1,4 @@
-import { sampleOrder, type TypedEnvelope } from '@fillwire/events';
+import { sampleOrder, type EventEnvelope, type TypedEnvelope } from '@fillwire/events';
 import type { TradeRecord } from '@fillwire/broker-adapters';
 import { RecordingMetrics, RecordingSink, silentLogger } from './testing-fakes';
 import { UpdateIngestService } from './update-ingest.service';
@@ -124,5 +124,32 @@ describe('UpdateIngestService', () => {
     expect((sink.envelopes[0] as TypedEnvelope<'order.updated'>).data.statusKnown).toBe(false);
     expect(await ingest.ingestTrade({ ...trade, product: 'BO' }, socket)).toBe('unusable');
     expect(metrics.count('unusable:socket')).toBe(1);
+  });
+
+  it('publishes different orders side by side, and copies of one order in turn (one published, one duplicate)', async () => {
+    const held: { envelope: EventEnvelope; release: () => void }[] = [];
+    const sink = {
+      publish: (envelope: EventEnvelope) =>
+        new Promise<unknown>((resolve) => held.push({ envelope, release: () => resolve({}) })),
+    };
+    const ingest = new UpdateIngestService({
+      sink,
+      metrics: new RecordingMetrics(),
+      userOf: () => 'demo',
+      logger: silentLogger,
+    });
+    const other = { ...order, brokerOrderId: '1110037831' };
+    const outcomes = Promise.all([
+      ingest.ingestOrder(order, socket),
+      ingest.ingestOrder({ ...order }, socket),
+      ingest.ingestOrder(other, socket),
+    ]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Both orders' first publishes are in flight at once; the copy waits behind its order's publish.
+    expect(held.map((h) => h.envelope.key)).toEqual(['1110037830', '1110037831']);
+    expect(ingest.inFlight).toBe(2);
+    for (const h of held) h.release();
+    expect(await outcomes).toEqual(['published', 'duplicate', 'published']);
+    expect(held).toHaveLength(2);
   });
 });

@@ -1,5 +1,5 @@
 import type { DeliveryMeta, PositionRecord, TradeRecord } from '@fillwire/broker-adapters';
-import { UpdateDeduper } from '@fillwire/broker-adapters';
+import { KeyedSerializer, UpdateDeduper } from '@fillwire/broker-adapters';
 import {
   createEnvelope,
   isKnownBrokerStatus,
@@ -35,6 +35,8 @@ export interface UpdateIngestOptions {
   now?: () => number;
 }
 
+const orderKey = (accountId: string, brokerOrderId: string): string => `${accountId}\u0000${brokerOrderId}`;
+
 /** Channels that find what the socket missed: anything new they bring is a correction. */
 const CORRECTING: ReadonlySet<Channel> = new Set<Channel>(['reconciliation', 'polling']);
 
@@ -42,18 +44,38 @@ const CORRECTING: ReadonlySet<Channel> = new Set<Channel>(['reconciliation', 'po
  * Broker update → bus decisions for one gateway: exact duplicates dropped and counted, states
  * lower than one already seen published with `stale: true`, everything else published with its
  * receipt time and channel. An update counts as seen only once the bus acknowledged it.
- * Calls must not overlap for one order (the gateway's engine runs this one event at a time).
+ * Updates of one order (its states and trades) are decided and published one after another, in
+ * call order; different orders' publishes overlap (they share one pipelined Redis connection), so
+ * one round trip per update does not cap the gateway's rate.
  */
 export class UpdateIngestService {
   readonly deduper: UpdateDeduper;
   private readonly now: () => number;
+  private readonly serial = new KeyedSerializer();
 
   constructor(private readonly o: UpdateIngestOptions) {
     this.deduper = o.deduper ?? new UpdateDeduper();
     this.now = o.now ?? preciseNow;
   }
 
-  async ingestOrder(order: CanonicalOrder, meta: DeliveryMeta): Promise<IngestOutcome> {
+  /** Orders with an update being decided or published (or waiting behind one of the same order). */
+  get inFlight(): number {
+    return this.serial.pending;
+  }
+
+  ingestOrder(order: CanonicalOrder, meta: DeliveryMeta): Promise<IngestOutcome> {
+    return this.serial.run(orderKey(order.accountId, order.brokerOrderId), () =>
+      this.decideOrder(order, meta),
+    );
+  }
+
+  ingestTrade(trade: TradeRecord, meta: DeliveryMeta): Promise<IngestOutcome> {
+    return this.serial.run(orderKey(trade.accountId, trade.brokerOrderId), () =>
+      this.decideTrade(trade, meta),
+    );
+  }
+
+  private async decideOrder(order: CanonicalOrder, meta: DeliveryMeta): Promise<IngestOutcome> {
     const { metrics } = this.o;
     metrics.received(order.accountId, meta.channel, 'order');
     const { verdict, id } = this.deduper.classifyOrder(order);
@@ -74,6 +96,8 @@ export class UpdateIngestService {
           id,
           ...this.routing(order.accountId, meta, order.brokerTimestamp),
         },
+        // The XTS normalizer checked the order against CanonicalOrderSchema a moment ago.
+        { trustedData: true },
       );
     } catch (error) {
       return this.unusable(order.accountId, meta.channel, error, { brokerOrderId: order.brokerOrderId });
@@ -85,7 +109,7 @@ export class UpdateIngestService {
     return stale ? 'stale' : 'published';
   }
 
-  async ingestTrade(trade: TradeRecord, meta: DeliveryMeta): Promise<IngestOutcome> {
+  private async decideTrade(trade: TradeRecord, meta: DeliveryMeta): Promise<IngestOutcome> {
     const { metrics } = this.o;
     metrics.received(trade.accountId, meta.channel, 'trade');
     const { verdict, id } = this.deduper.classifyTrade(trade);

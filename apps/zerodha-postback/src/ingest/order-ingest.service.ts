@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { UpdateDeduper } from '@fillwire/broker-adapters';
+import { KeyedSerializer, UpdateDeduper } from '@fillwire/broker-adapters';
 import {
   createEnvelope,
   isKnownBrokerStatus,
@@ -9,7 +9,7 @@ import {
 } from '@fillwire/events';
 import { EventLogRepository } from './event-log.repository';
 import { IngestMetrics } from './ingest-metrics.service';
-import { KeyedSerializer } from './keyed-serializer';
+
 
 /** One normalized order update as a channel delivered it. */
 export interface OrderUpdate {

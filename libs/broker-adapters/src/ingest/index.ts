@@ -5,3 +5,4 @@ export * from './update-deduper';
 export * from './read-pacer';
 export * from './shared-broker-sessions';
 export * from './default-xts-instruments';
+export * from './keyed-serializer';
