@@ -192,12 +192,11 @@ describe('event bus (Redis Streams)', () => {
       envelope: { id: 'evt-poison' },
     });
     expect(await admin.getDeadLetter(letter.id)).toEqual(letter);
-    expect(await redis.call('XPENDING', busKeys(prefix).events, 'portfolio-manager')).toEqual([
-      0,
-      null,
-      null,
-      null,
-    ]);
+    await waitFor(
+      async () =>
+        ((await redis.call('XPENDING', busKeys(prefix).events, 'portfolio-manager')) as [number])[0] === 0,
+      { what: 'nothing pending once dead-lettered' },
+    );
     const metrics = await registry.getMetricsAsJSON();
     const value = (name: string) => metrics.find((m) => m.name === name)?.values[0]?.value;
     expect(value('fillwire_bus_events_failed_total')).toBe(3);
