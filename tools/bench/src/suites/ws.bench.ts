@@ -20,6 +20,10 @@ import { defineSuite, type BenchContext } from '../bench.types';
 const CLIENTS_PER_USER = 4;
 const RATE = 2000;
 const TARGET_P99_MS = 20;
+/** WS_BENCH_PROFILE=<dir>: CPU profiles of the notifier and the clients process land there. */
+const PROFILE = process.env.WS_BENCH_PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WS_BENCH_PROFILE}`]
+  : [];
 
 type ToClients = { type: 'open'; url: string; keys: string[] } | { type: 'collect' } | { type: 'stop' };
 type FromClients =
@@ -35,7 +39,8 @@ function clientsProcess(): void {
       latencies = [];
     } else if (m.type === 'stop') {
       for (const s of sockets) s.terminate();
-      process.exit(0);
+      // A normal exit writes the CPU profile when one was asked for.
+      setImmediate(() => process.exit(0));
     } else void openAll(m.url, m.keys);
   });
   async function openAll(url: string, keys: string[]): Promise<void> {
@@ -61,11 +66,11 @@ function clientsProcess(): void {
 }
 
 class Clients {
-  private constructor(private readonly child: ChildProcess) {}
+  private constructor(readonly child: ChildProcess) {}
   static start(): Clients {
     return new Clients(
       fork(__filename, [], {
-        execArgv: ['-r', '@swc-node/register'],
+        execArgv: [...PROFILE, '-r', '@swc-node/register'],
         env: { ...process.env, WS_BENCH_ROLE: 'clients' },
       }),
     );
@@ -106,6 +111,33 @@ interface RunResult {
   p99: number;
   max: number;
   notifierCpuPct: number;
+  clientsCpuPct: number;
+  /** Envelope ts → XADD acknowledged, at the publisher (the first hop of the delivery latency). */
+  publishP50: number;
+  publishP99: number;
+  /** Envelope ts → fan-out in notifier, mean from its histogram (the middle hop). */
+  notifierMeanMs: number;
+}
+
+/** Mean of a Prometheus histogram from its _sum and _count lines. */
+function histogramMeanMs(metrics: string, name: string): number {
+  const sum = Number(
+    /^\S+_sum(?:\{[^}]*\})? (\S+)$/m.exec(
+      metrics
+        .split('\n')
+        .filter((l) => l.startsWith(name))
+        .join('\n'),
+    )?.[1],
+  );
+  const count = Number(
+    /^\S+_count(?:\{[^}]*\})? (\S+)$/m.exec(
+      metrics
+        .split('\n')
+        .filter((l) => l.startsWith(name))
+        .join('\n'),
+    )?.[1],
+  );
+  return count > 0 ? (sum / count) * 1000 : NaN;
 }
 
 async function runOnce(ctx: BenchContext, clientCount: number, durationMs: number): Promise<RunResult> {
@@ -122,18 +154,22 @@ async function runOnce(ctx: BenchContext, clientCount: number, durationMs: numbe
     const { apiKey } = await identity.issueKey(`u${u}`);
     for (let c = 0; c < CLIENTS_PER_USER && keys.length < clientCount; c++) keys.push(apiKey);
   }
-  const notifier = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/notifier/src/main.ts'], {
-    cwd: join(__dirname, '..', '..', '..', '..'),
-    env: {
-      ...process.env,
-      REDIS_URL: redis.url,
-      FILLWIRE_PREFIX: prefix,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
+  const notifier = spawn(
+    process.execPath,
+    [...PROFILE, '-r', '@swc-node/register', 'apps/notifier/src/main.ts'],
+    {
+      cwd: join(__dirname, '..', '..', '..', '..'),
+      env: {
+        ...process.env,
+        REDIS_URL: redis.url,
+        FILLWIRE_PREFIX: prefix,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        HOST: '127.0.0.1',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const clients = Clients.start();
   const bus = new EventPublisher({ url: redis.url, prefix });
   try {
@@ -148,6 +184,8 @@ async function runOnce(ctx: BenchContext, clientCount: number, durationMs: numbe
     const opened = await clients.request({ type: 'open', url: `ws://127.0.0.1:${port}/ws`, keys }, 'opened');
     await clients.request({ type: 'collect' }, 'collected');
     const cpuBefore = cpuTicks(notifier.pid!);
+    const clientsCpuBefore = cpuTicks(clients.child.pid!);
+    const publishMs: number[] = [];
     const started = performance.now();
     let seq = 0;
     const report = await ctx.pace({
@@ -161,12 +199,16 @@ async function runOnce(ctx: BenchContext, clientCount: number, durationMs: numbe
           filledQuantity: seq % 10,
           pendingQuantity: 10 - (seq % 10),
         });
-        return bus.publish(createEnvelope('order.updated', { order }, { source: 'test', ts: preciseNow() }));
+        const envelope = createEnvelope('order.updated', { order }, { source: 'test', ts: preciseNow() });
+        return bus.publish(envelope).then(() => publishMs.push(preciseNow() - envelope.ts));
       },
     });
     await sleep(500);
     const elapsedS = (performance.now() - started) / 1000;
     const cpu = ((cpuTicks(notifier.pid!) - cpuBefore) / 100 / elapsedS) * 100;
+    const clientsCpu = ((cpuTicks(clients.child.pid!) - clientsCpuBefore) / 100 / elapsedS) * 100;
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const pub = ctx.summarize(publishMs);
     const { latencies } = await clients.request({ type: 'collect' }, 'collected');
     const s = ctx.summarize(latencies);
     return {
@@ -178,6 +220,10 @@ async function runOnce(ctx: BenchContext, clientCount: number, durationMs: numbe
       p99: s.p99,
       max: s.max,
       notifierCpuPct: Math.round(cpu),
+      clientsCpuPct: Math.round(clientsCpu),
+      publishP50: pub.p50,
+      publishP99: pub.p99,
+      notifierMeanMs: histogramMeanMs(metrics, 'fillwire_ws_delivery_latency_seconds'),
     };
   } finally {
     clients.stop();
@@ -217,6 +263,9 @@ export default defineSuite({
         'p99 ms': med((x) => x.p99).toFixed(2),
         'max ms': med((x) => x.max).toFixed(1),
         'notifier CPU %': med((x) => x.notifierCpuPct),
+        'clients CPU %': med((x) => x.clientsCpuPct),
+        'publish p50/p99 ms': `${med((x) => x.publishP50).toFixed(1)}/${med((x) => x.publishP99).toFixed(1)}`,
+        'notifier mean ms': med((x) => x.notifierMeanMs).toFixed(1),
       });
     }
     ctx.printTable(rows);
