@@ -139,7 +139,7 @@ const exported = [
 /**
  * The bus for one service, global: inject `EventEngine` (register handlers; put events),
  * `EventPublisher`, `JobQueues`, `BusAdminService`, `LagMonitor` anywhere. Needs ObservabilityModule
- * (bootService adds it) for APP_CONFIG, metrics and readiness. See README "Nest integration".
+ * (bootService adds it) for APP_CONFIG, metrics and readiness. See nest/README.md.
  */
 @Global()
 @Module({})
