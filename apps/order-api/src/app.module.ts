@@ -3,6 +3,7 @@ import { EventBusModule } from '@fillwire/event-bus';
 import { BrokersModule } from './brokers/brokers.module';
 import { BusModule } from './bus/bus.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { AdminQueuesModule } from './admin-queues/admin-queues.module';
 import { DocsModule } from './docs/docs.module';
 import { FlagsModule } from './flags/flags.module';
 import { IdentityModule } from './identity/identity.module';
@@ -24,6 +25,7 @@ import { OrdersModule } from './orders/orders.module';
     FlagsModule,
     DocsModule,
     DashboardModule,
+    AdminQueuesModule,
   ],
 })
 export class AppModule {}
