@@ -242,6 +242,44 @@ describe('EventBusModule', () => {
     ).rejects.toThrow(/"order\.updatd" is not a bus event/);
   });
 
+  it('on close, finishes the handler in flight and acks its entry before the connections go', async () => {
+    const redisUrl = await testRedisUrl();
+    const prefix = testPrefix('nest');
+    const started = deferred<void>();
+    const release = deferred<void>();
+    let finished = false;
+    const app = await boot(
+      { service: 'portfolio-manager', consume: { types: ['order.updated'] } },
+      {
+        redisUrl,
+        prefix,
+        sink: async () => {
+          started.resolve();
+          await release.promise;
+          finished = true;
+        },
+      },
+    );
+    await waitFor(async () => (await get(`${app.url}/ready`)).status === 200, { what: '/ready' });
+    await app.app.get(EventPublisher).publish(orderEvent());
+    await started.promise;
+
+    const closing = app.close();
+    const redis = new Redis(redisUrl);
+    try {
+      // Shutting down (readiness says so at once) but still draining: not done until the handler is.
+      await waitFor(async () => (await get(`${app.url}/ready`)).status === 503, { what: '/ready 503' });
+      expect(finished).toBe(false);
+      release.resolve();
+      await closing;
+      expect(finished).toBe(true);
+      const [pending] = (await redis.xpending(`${prefix}:events`, 'portfolio-manager')) as [number];
+      expect(pending).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('reports readiness with Redis and closes every connection and handle on app.close()', async () => {
     const redis = await startRedisServer();
     const probe = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
