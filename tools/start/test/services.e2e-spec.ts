@@ -1,4 +1,5 @@
 import { freePort, startRedisServer, testPrefix, testRedisUrl, waitFor } from '@fillwire/testing';
+import { exposedMetrics, referencedMetrics } from './monitoring-metrics';
 import { NodeProcess, cleanEnv } from './node-process';
 
 // Every service boots the same way (bootService); this suite boots all five as real processes,
@@ -34,6 +35,7 @@ afterAll(async () => {
 describe('the five services as processes', () => {
   it('boot, serve /health, /ready and /metrics, log JSON, and exit 0 on SIGTERM', async () => {
     const redisUrl = await testRedisUrl();
+    const exposed = new Set<string>();
     await Promise.all(
       APPS.map(async (app) => {
         const port = await freePort();
@@ -59,6 +61,7 @@ describe('the five services as processes', () => {
         expect(metrics.type).toMatch(/^text\/plain/);
         expect(metrics.body).toContain(`process_cpu_user_seconds_total{service="${app}"}`);
         expect(metrics.body).toContain('# TYPE fillwire_http_request_duration_seconds histogram');
+        for (const name of exposedMetrics(metrics.body)) exposed.add(name);
 
         proc.signal('SIGTERM');
         await expect(proc.waitExit(EXIT_MS)).resolves.toEqual({ code: 0, signal: null });
@@ -72,6 +75,8 @@ describe('the five services as processes', () => {
         expect(proc.stderr).toEqual([]);
       }),
     );
+    // The alert rules and dashboard query only what the booted services expose.
+    expect([...referencedMetrics()].filter((name) => !exposed.has(name))).toEqual([]);
   });
 
   it('refuse to start on a bad environment, listing every problem, exit code 1', async () => {
