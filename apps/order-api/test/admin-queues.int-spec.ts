@@ -16,7 +16,11 @@ describe('bull-board at /admin/queues', () => {
     // A queue some other service created: bull-board must find it by its key prefix.
     jobs = new JobQueues({ url: redisUrl, prefix });
     await jobs.queue('ops-deliveries').add('deliver', { n: 1 });
-    ({ app, url } = await startOrderApi({ REDIS_URL: redisUrl, FILLWIRE_PREFIX: prefix, FILLWIRE_ADMIN_TOKEN: TOKEN }));
+    ({ app, url } = await startOrderApi({
+      REDIS_URL: redisUrl,
+      FILLWIRE_PREFIX: prefix,
+      FILLWIRE_ADMIN_TOKEN: TOKEN,
+    }));
   });
   afterAll(async () => {
     await app?.close();

@@ -7,7 +7,14 @@ export interface Figures {
   screenLatencyMs: { count: number; p50?: number; p99?: number };
   /** receivedAt → handler done, all consumer groups (fillwire_bus_handle_latency_seconds), ms. */
   eventLatencyMs: { count: number; p50?: number; p99?: number };
-  errors: { handled: number; failed: number; published: number; publishErrors: number; http: number; http5xx: number };
+  errors: {
+    handled: number;
+    failed: number;
+    published: number;
+    publishErrors: number;
+    http: number;
+    http5xx: number;
+  };
   deadLetters: number;
   accounts: { total: number; live: number; degraded: number; down: number };
   reconnects: number;
@@ -43,7 +50,11 @@ export function histogramQuantile(q: number, buckets: { le: number; count: numbe
   return prevLe;
 }
 
-function latency(samples: Sample[], name: string, toMs: number): { count: number; p50?: number; p99?: number } {
+function latency(
+  samples: Sample[],
+  name: string,
+  toMs: number,
+): { count: number; p50?: number; p99?: number } {
   const byLe = new Map<number, number>();
   for (const s of samples) {
     if (s.name !== `${name}_bucket`) continue;
@@ -75,7 +86,10 @@ export function computeFigures(scrapes: Scrape[], nowS: number): Figures {
 
   const accountStates = new Map<string, string>();
   for (const s of all) {
-    if ((s.name === 'fillwire_broker_connection_state' || s.name === 'fillwire_gateway_connection_state') && s.value === 1)
+    if (
+      (s.name === 'fillwire_broker_connection_state' || s.name === 'fillwire_gateway_connection_state') &&
+      s.value === 1
+    )
       accountStates.set(`${s.labels.broker}/${s.labels.account}`, s.labels.state);
   }
   const states = [...accountStates.values()];
@@ -99,7 +113,10 @@ export function computeFigures(scrapes: Scrape[], nowS: number): Figures {
       http: sum(all, 'fillwire_http_request_duration_seconds_count'),
       http5xx: sum(all, 'fillwire_http_request_duration_seconds_count', (l) => /^5/.test(l.status ?? '')),
     },
-    deadLetters: Math.max(0, ...all.filter((s) => s.name === 'fillwire_bus_dead_letters_entries').map((s) => s.value)),
+    deadLetters: Math.max(
+      0,
+      ...all.filter((s) => s.name === 'fillwire_bus_dead_letters_entries').map((s) => s.value),
+    ),
     accounts: {
       total: states.length,
       live: states.filter((s) => s === 'connected' || s === 'synced').length,

@@ -17,7 +17,10 @@ const USAGE = `usage: npm run evaluate [-- --urls <u1,u2,...>] [-- --from <snaps
   --out    where evaluation-<date>.md goes (default reports/)`;
 
 /** A saved scrape: the raw text of each endpoint (null = unreachable) and when it was taken. */
-const SnapshotSchema = z.object({ at: z.iso.datetime(), scrapes: z.record(z.string(), z.string().nullable()) });
+const SnapshotSchema = z.object({
+  at: z.iso.datetime(),
+  scrapes: z.record(z.string(), z.string().nullable()),
+});
 type Snapshot = z.infer<typeof SnapshotSchema>;
 
 async function scrape(urls: string[]): Promise<Snapshot> {
@@ -48,7 +51,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const urls = (values.urls ?? process.env.EVALUATE_URLS ?? DEFAULT_URLS.join(',')).split(',').filter(Boolean);
+  const urls = (values.urls ?? process.env.EVALUATE_URLS ?? DEFAULT_URLS.join(','))
+    .split(',')
+    .filter(Boolean);
   const snapshot = values.from
     ? SnapshotSchema.parse(JSON.parse(readFileSync(values.from, 'utf8')))
     : await scrape(urls);

@@ -5,7 +5,12 @@ const n = (v: number) => v.toLocaleString('en-US');
 const ms = (v: number | undefined) => (v === undefined ? '—' : `${v.toFixed(1)} ms`);
 
 /** The go/no-go report in markdown. */
-export function renderReport(f: Figures, checks: Check[], decision: Decision, meta: { at: Date; source: string }): string {
+export function renderReport(
+  f: Figures,
+  checks: Check[],
+  decision: Decision,
+  meta: { at: Date; source: string },
+): string {
   const saved = f.pollingCalls - f.restCalls.total;
   const share = f.pollingCalls > 0 ? ` (${((saved / f.pollingCalls) * 100).toFixed(1)} %)` : '';
   return `# Fillwire evaluation ${meta.at.toISOString().slice(0, 10)}

@@ -23,12 +23,24 @@ describe('decide', () => {
   it('expands only when every check passes, rolls back on failed errors or stability, refines otherwise', () => {
     const pass = ['latency', 'error rate', 'stability'].map((n) => check(n, 'pass'));
     expect(decide(pass)).toBe('expand');
-    expect(decide([check('latency', 'marginal'), check('error rate', 'pass'), check('stability', 'pass')])).toBe('refine');
-    expect(decide([check('latency', 'fail'), check('error rate', 'pass'), check('stability', 'pass')])).toBe('refine');
-    expect(decide([check('latency', 'no-data'), check('error rate', 'pass'), check('stability', 'pass')])).toBe('refine');
-    expect(decide([check('latency', 'pass'), check('error rate', 'marginal'), check('stability', 'pass')])).toBe('refine');
-    expect(decide([check('latency', 'pass'), check('error rate', 'fail'), check('stability', 'pass')])).toBe('roll back');
-    expect(decide([check('latency', 'pass'), check('error rate', 'pass'), check('stability', 'fail')])).toBe('roll back');
+    expect(
+      decide([check('latency', 'marginal'), check('error rate', 'pass'), check('stability', 'pass')]),
+    ).toBe('refine');
+    expect(decide([check('latency', 'fail'), check('error rate', 'pass'), check('stability', 'pass')])).toBe(
+      'refine',
+    );
+    expect(
+      decide([check('latency', 'no-data'), check('error rate', 'pass'), check('stability', 'pass')]),
+    ).toBe('refine');
+    expect(
+      decide([check('latency', 'pass'), check('error rate', 'marginal'), check('stability', 'pass')]),
+    ).toBe('refine');
+    expect(decide([check('latency', 'pass'), check('error rate', 'fail'), check('stability', 'pass')])).toBe(
+      'roll back',
+    );
+    expect(decide([check('latency', 'pass'), check('error rate', 'pass'), check('stability', 'fail')])).toBe(
+      'roll back',
+    );
   });
 });
 
@@ -40,7 +52,9 @@ describe('evaluate', () => {
     expect(grades(figures({ screenLatencyMs: { count: 1, p99: 99.9 } })).latency).toBe('pass');
     expect(grades(figures({ eventLatencyMs: { count: 1, p99: 100 } })).latency).toBe('marginal');
     expect(grades(figures({ screenLatencyMs: { count: 1, p99: 500 } })).latency).toBe('fail');
-    expect(grades(figures({ screenLatencyMs: { count: 0 }, eventLatencyMs: { count: 0 } })).latency).toBe('no-data');
+    expect(grades(figures({ screenLatencyMs: { count: 0 }, eventLatencyMs: { count: 0 } })).latency).toBe(
+      'no-data',
+    );
   });
 
   it('grades the error rate against 0.1 % and 1 %, worst of handlers, publishes and HTTP', () => {
@@ -55,7 +69,9 @@ describe('evaluate', () => {
   it('fails stability on an unreachable service or a down account, marginal on degraded or dead letters', () => {
     expect(grades(figures({ services: [{ url: 'http://x/metrics', up: false }] })).stability).toBe('fail');
     expect(grades(figures({ accounts: { total: 2, live: 1, degraded: 0, down: 1 } })).stability).toBe('fail');
-    expect(grades(figures({ accounts: { total: 2, live: 1, degraded: 1, down: 0 } })).stability).toBe('marginal');
+    expect(grades(figures({ accounts: { total: 2, live: 1, degraded: 1, down: 0 } })).stability).toBe(
+      'marginal',
+    );
     expect(grades(figures({ deadLetters: 3 })).stability).toBe('marginal');
     expect(evaluate(figures()).decision).toBe('expand');
   });
@@ -70,7 +86,12 @@ describe('histogramQuantile', () => {
     ];
     expect(histogramQuantile(0.5, b)).toBeCloseTo(0.01);
     expect(histogramQuantile(0.75, b)).toBeCloseTo(0.055);
-    expect(histogramQuantile(0.99, [{ le: 0.1, count: 1 }, { le: Infinity, count: 100 }])).toBe(0.1);
+    expect(
+      histogramQuantile(0.99, [
+        { le: 0.1, count: 1 },
+        { le: Infinity, count: 100 },
+      ]),
+    ).toBe(0.1);
     expect(histogramQuantile(0.99, [{ le: Infinity, count: 0 }])).toBeUndefined();
   });
 });
@@ -98,11 +119,7 @@ fillwire_reconciliation_cycles_total{broker="zerodha",outcome="done",service="po
 fillwire_reconciliation_cycles_total{broker="zerodha",outcome="failed",service="portfolio-manager"} 7
 `);
     const f = computeFigures(
-      [
-        { url: 'n', samples: notifier },
-        { url: 'z', samples: gateway },
-        { url: 'dead' },
-      ],
+      [{ url: 'n', samples: notifier }, { url: 'z', samples: gateway }, { url: 'dead' }],
       1200,
     );
     expect(f.services).toEqual([

@@ -71,7 +71,9 @@ export function registeredMetrics(): Set<string> {
     for (const file of sourceFiles(root)) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/'(fillwire_[a-z0-9_]*[a-z0-9])'/g)) names.add(m[1]);
-      for (const m of text.matchAll(/\.(?:counter|gauge|histogram|summary)\(\{\s*name:\s*'([a-z][a-z0-9_]*)'/g)) {
+      for (const m of text.matchAll(
+        /\.(?:counter|gauge|histogram|summary)\(\{\s*name:\s*'([a-z][a-z0-9_]*)'/g,
+      )) {
         names.add(m[1].startsWith('fillwire_') ? m[1] : `fillwire_${m[1]}`);
       }
     }

@@ -65,11 +65,22 @@ export class AdminQueuesModule implements OnModuleInit {
   /** 403 when admin is disabled; otherwise the login form (browsers) or a JSON 401 (scripts). */
   private deny(req: Request, res: Response, status: 200 | 401 | 403, failed: boolean): void {
     if (status === 403) {
-      res.status(403).json({ statusCode: 403, error: 'Forbidden', message: 'admin disabled: set FILLWIRE_ADMIN_TOKEN to enable' });
+      res
+        .status(403)
+        .json({
+          statusCode: 403,
+          error: 'Forbidden',
+          message: 'admin disabled: set FILLWIRE_ADMIN_TOKEN to enable',
+        });
       return;
     }
     res.status(status);
     if (req.accepts(['json', 'html']) === 'html') res.type('html').send(loginPage(LOGIN_PATH, failed));
-    else res.json({ statusCode: 401, error: 'Unauthorized', message: `Authorization: Bearer <FILLWIRE_ADMIN_TOKEN>, or sign in at ${LOGIN_PATH}` });
+    else
+      res.json({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: `Authorization: Bearer <FILLWIRE_ADMIN_TOKEN>, or sign in at ${LOGIN_PATH}`,
+      });
   }
 }
