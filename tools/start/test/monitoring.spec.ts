@@ -47,7 +47,8 @@ describe('docker/monitoring', () => {
     const need: Record<string, RegExp> = {
       FillwireJobQueueBacklog: /fillwire_jobs_queue_depth_jobs.*> 1000/s,
       FillwireEventGroupLag: /fillwire_bus_group_lag_entries.*> 1000/s,
-      FillwireEventLatencyHigh: /histogram_quantile\(0\.99,.*fillwire_bus_handle_latency_seconds_bucket.*> 0\.1/s,
+      FillwireEventLatencyHigh:
+        /histogram_quantile\(0\.99,.*fillwire_bus_handle_latency_seconds_bucket.*> 0\.1/s,
       FillwireBrokerDisconnected: /connection_state.*day_of_week\(\).*hour\(\)/s,
       FillwireHandlerErrorRate: /fillwire_bus_events_failed_total.*> 0\.01/s,
       FillwireReconciliationDrift: /changes\(fillwire_reconciliation_drift_total\[\d+s\]\)\) >= 2/,
@@ -66,7 +67,9 @@ describe('docker/monitoring', () => {
     expect(new Set(rules.map((r) => r.alert)).size).toBe(rules.length);
     // promtool ships with Debian's `prometheus` package: used where installed, never required.
     if (spawnSync('promtool', ['--version']).status === 0) {
-      expect(() => execFileSync('promtool', ['check', 'rules', join(MONITORING, 'alerts.yml')])).not.toThrow();
+      expect(() =>
+        execFileSync('promtool', ['check', 'rules', join(MONITORING, 'alerts.yml')]),
+      ).not.toThrow();
     }
   });
 
@@ -90,10 +93,15 @@ describe('docker/monitoring', () => {
       expect([metric, all.includes(metric)]).toEqual([metric, true]);
     }
     for (const panel of panels) expect([panel.title, queried(panel).length > 0]).toEqual([panel.title, true]);
-    const provisioned = parse(readFileSync(join(MONITORING, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as {
+    const provisioned = parse(
+      readFileSync(join(MONITORING, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8'),
+    ) as {
       datasources: { uid: string; url: string }[];
     };
-    expect(provisioned.datasources[0]).toMatchObject({ uid: 'fillwire-prometheus', url: 'http://prometheus:9090' });
+    expect(provisioned.datasources[0]).toMatchObject({
+      uid: 'fillwire-prometheus',
+      url: 'http://prometheus:9090',
+    });
     expect(JSON.stringify(dashboard())).not.toMatch(/"uid":"(?!fillwire-)/);
   });
 
@@ -129,7 +137,8 @@ describe('docker/monitoring', () => {
   });
 
   it('parses the metric names of a Prometheus exposition', () => {
-    const text = '# HELP fillwire_a_total a\n# TYPE fillwire_a_total counter\nfillwire_a_total 1\n# TYPE up gauge\n';
+    const text =
+      '# HELP fillwire_a_total a\n# TYPE fillwire_a_total counter\nfillwire_a_total 1\n# TYPE up gauge\n';
     expect([...exposedMetrics(text)]).toEqual(['fillwire_a_total', 'up']);
   });
 });
