@@ -25,5 +25,6 @@ export async function loadSuites(dir: string): Promise<BenchSuite[]> {
       throw new Error(`${file}: suite name "${suite.name}" must match the file name`);
     suites.push(suite);
   }
-  return suites;
+  // By suite name: file order puts `ingest-xts` before `ingest` ('-' sorts before '.').
+  return suites.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

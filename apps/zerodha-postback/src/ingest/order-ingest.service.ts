@@ -10,7 +10,6 @@ import {
 import { EventLogRepository } from './event-log.repository';
 import { IngestMetrics } from './ingest-metrics.service';
 
-
 /** One normalized order update as a channel delivered it. */
 export interface OrderUpdate {
   order: CanonicalOrder;
