@@ -102,25 +102,33 @@ export class EventBusLifecycleService
     await this.lagMonitor.close();
     if (this.consumer) {
       // Resolves once the handlers in flight are done and acked (entries read but not handled stay
-      // pending for another replica).
-      await this.consumer.close(this.options.drainTimeoutMs);
-      await this.joining;
+      // pending for another replica). With Redis gone nothing can be acked, and the consumer's own
+      // close takes seconds to give up on it: it finishes in the background instead.
+      const drain = this.options.drainTimeoutMs;
+      const reachable = await this.reachable();
+      if (!(await within(this.consumer.close(drain), reachable ? drain + 3000 : 1000)))
+        this.logger.warn({ group: this.consumer.group }, 'event consumer still closing; going on');
+      await within(this.joining, 1000);
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const budget = this.options.drainTimeoutMs;
-    if (!(await within(this.jobs.closeWorkers(), budget)))
+    // With Redis gone nothing in flight can complete; waiting would only delay the exit.
+    const reachable = await this.reachable();
+    const budget = reachable ? this.options.drainTimeoutMs : 500;
+    if (!(await within(this.jobs.closeWorkers(), budget))) {
       this.logger.warn(
         { budgetMs: budget },
         'job workers still busy at shutdown; their jobs will be retried',
       );
+      await within(this.jobs.closeWorkers(true), 1000);
+    }
     if (!(await within(this.engine.stop({ drain: true }), budget))) {
-      this.logger.warn({ stats: this.engine.stats().queued }, 'engine did not drain in time; stopping it');
+      this.logger.warn({ queued: this.engine.stats().queued }, 'engine did not drain in time; stopping it');
       void this.engine.stop();
     }
     this.bridge.stop();
-    await within(this.jobs.close(), budget);
+    await within(this.jobs.close(), reachable ? budget : 1000);
     await this.admin.close();
     await this.publisher.close();
     this.removeReadiness?.();
@@ -143,6 +151,15 @@ export class EventBusLifecycleService
         { group: consumer.group },
         'event bus not reachable yet; joining the group in the background',
       );
+  }
+
+  /** Whether the bus answers now (the publisher's connection is up), decided within half a second. */
+  private reachable(): Promise<boolean> {
+    const connected = this.publisher.connect(300).then(
+      () => true,
+      () => false,
+    );
+    return valueWithin(connected, 500, false);
   }
 
   private async check(): Promise<string | undefined> {
@@ -183,17 +200,20 @@ export class EventBusLifecycleService
 }
 
 /** True when `promise` settled within `ms`; never rejects. */
-async function within(promise: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+function within(promise: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  const settled = Promise.resolve(promise).then(
+    () => true,
+    () => true,
+  );
+  return valueWithin(settled, ms, false);
+}
+
+/** What `promise` resolves to, or `late` if that takes longer than `ms`. */
+async function valueWithin<T>(promise: Promise<T>, ms: number, late: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(late), ms)));
   try {
-    return await Promise.race([
-      Promise.resolve(promise).then(
-        () => true,
-        () => true,
-      ),
-      late,
-    ]);
+    return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
   }

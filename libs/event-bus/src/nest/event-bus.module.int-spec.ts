@@ -327,4 +327,24 @@ describe('EventBusModule', () => {
       await redis.stop();
     }
   });
+
+  it('still closes well inside the 10 s shutdown limit when Redis is gone', async () => {
+    const redis = await startRedisServer();
+    try {
+      const app = await boot(
+        { service: 'portfolio-manager', consume: { types: ['order.updated'] }, queues: ['fills'] },
+        { redisUrl: redis.url, prefix: testPrefix('nest'), sink: () => undefined },
+      );
+      app.app.get(JobQueues).worker('fills', () => Promise.resolve());
+      await waitFor(async () => (await get(`${app.url}/ready`)).status === 200, { what: '/ready' });
+      await redis.kill();
+      await waitFor(async () => (await get(`${app.url}/ready`)).status === 503, { what: '/ready 503' });
+      const started = performance.now();
+      await app.close();
+      // A bound, not a benchmark: bootService gives up (exit 1) at 10 s.
+      expect(performance.now() - started).toBeLessThan(6000);
+    } finally {
+      await redis.stop();
+    }
+  });
 });

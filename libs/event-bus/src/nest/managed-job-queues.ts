@@ -18,9 +18,11 @@ export class ManagedJobQueues extends JobQueues {
     return worker;
   }
 
-  /** Workers finish their active jobs and take no more (BullMQ's close is idempotent). */
-  async closeWorkers(): Promise<void> {
-    await Promise.all([...this.opened].map((w) => w.close()));
-    this.opened.clear();
+  /**
+   * Workers finish their active jobs and take no more; `force` does not wait for active jobs (they
+   * are retried once their lock expires).
+   */
+  async closeWorkers(force = false): Promise<void> {
+    await Promise.all([...this.opened].map((w) => w.close(force)));
   }
 }
