@@ -2,8 +2,15 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, testPrefix, testRedisUrl, waitFor } from '@fillwire/testing';
-import { NodeProcess, ROOT, cleanEnv } from './node-process';
+import {
+  freePort,
+  testPrefix,
+  testRedisUrl,
+  waitFor,
+  NodeProcess,
+  REPO_ROOT as ROOT,
+  cleanEnv,
+} from '@fillwire/testing';
 
 jest.setTimeout(60_000);
 

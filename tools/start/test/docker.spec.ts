@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ROOT } from './node-process';
+import { REPO_ROOT as ROOT } from '@fillwire/testing';
 
 // No Docker engine runs here: check what can be checked without one.
 const APPS = ['order-api', 'notifier', 'zerodha-postback', 'jainam-gateway', 'portfolio-manager'];

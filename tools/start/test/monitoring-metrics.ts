@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ROOT } from './node-process';
+import { REPO_ROOT as ROOT } from '@fillwire/testing';
 
 export const MONITORING = join(ROOT, 'docker/monitoring');
 

@@ -11,7 +11,7 @@ import {
   referencedMetrics,
   registeredMetrics,
 } from './monitoring-metrics';
-import { ROOT } from './node-process';
+import { REPO_ROOT as ROOT } from '@fillwire/testing';
 
 const compose = parse(readFileSync(join(ROOT, 'docker/compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, { profiles?: string[]; volumes?: string[]; depends_on?: Record<string, unknown> }>;

@@ -2,8 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@fillwire/testing';
-import { NodeProcess, ROOT, cleanEnv } from './node-process';
+import { freePort, NodeProcess, REPO_ROOT as ROOT, cleanEnv } from '@fillwire/testing';
 
 // Per-project testTimeout is not applied by Jest's multi-project config; set it here.
 jest.setTimeout(120_000);
