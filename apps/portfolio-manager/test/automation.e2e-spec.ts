@@ -1,5 +1,6 @@
 import { EventPublisher } from '@fillwire/event-bus';
 import { createEnvelope, type CanonicalOrder } from '@fillwire/events';
+import { IdentityRepository } from '@fillwire/identity';
 import { PortfolioReadRepository } from '@fillwire/portfolio-state';
 import { freePort, testPrefix, testRedisUrl, waitFor } from '@fillwire/testing';
 import Redis from 'ioredis';
@@ -61,6 +62,13 @@ describe('portfolio-manager with the simulator, zerodha-postback and the bus', (
     redis = new Redis(redisUrl);
     publisher = new EventPublisher({ url: redisUrl, prefix });
     state = new PortfolioReadRepository(redis, { prefix });
+    // The demo identity order-api seeds: which accounts exist (reconciliation covers them all).
+    const identity = new IdentityRepository(redis, prefix);
+    for (const [accountId, userId] of [
+      ['AB1234', 'demo'],
+      ['CD5678', 'demo2'],
+    ])
+      await identity.linkAccount({ accountId, userId, broker: 'zerodha', linkedAt: Date.now() });
     for (const user of ['AB1234', 'CD5678']) {
       const client = new KiteConnect({ api_key: 'kite-demo', root: sim.kiteUrl });
       await client.generateSession(user, 'demo-secret');
@@ -241,16 +249,24 @@ describe('portfolio-manager with the simulator, zerodha-postback and the bus', (
     );
     expect(position.dayBuyQuantity).toBe(7);
     expect(Date.now() - started).toBeLessThan(2_000 + 3_000);
-    const metrics = await pm.metrics();
-    expect(metrics).toMatch(
-      /fillwire_reconciliation_drift_total\{[^}]*broker="zerodha"[^}]*kind="order"[^}]*\} [1-9]/,
-    );
     const timeline = await state.getTimeline({
       broker: 'zerodha',
       accountId: 'AB1234',
       brokerOrderId: orderId.order_id,
     });
-    expect(timeline.some((t) => t.channel === 'reconciliation')).toBe(true);
+    expect(timeline[0]).toMatchObject({
+      source: 'portfolio-manager',
+      channel: 'reconciliation',
+      verdict: 'new',
+    });
+    // The drift is counted when the account's cycle ends (after the positions are compared).
+    await waitFor(
+      async () =>
+        /fillwire_reconciliation_drift_total\{[^}]*broker="zerodha"[^}]*kind="order"[^}]*\} [1-9]/.test(
+          await pm.metrics(),
+        ),
+      { timeoutMs: 5_000, what: 'drift metric' },
+    );
     await sim.admin('POST', '/_sim/faults', { reset: true });
   });
 

@@ -74,7 +74,8 @@ export class AutomationProcessor implements OnApplicationBootstrap, OnApplicatio
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+    // Bounded: with Redis gone, a step in flight waits on its reconnect and must not hold the exit.
+    await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, 1_500).unref())]);
     await this.closeTicker?.().catch(() => undefined);
   }
 

@@ -8,6 +8,8 @@ import { PortfolioService } from './portfolio.service';
 
 /** The consumer group every portfolio-manager replica joins: replicas compete for entries. */
 export const PORTFOLIO_GROUP = 'portfolio-manager';
+const JOIN_WAIT_MS = 2_000;
+const DRAIN_MS = 1_000;
 
 /**
  * Reads order.placed / order.updated / order.reconciled / trade.executed from the bus (consumer
@@ -23,6 +25,7 @@ export const PORTFOLIO_GROUP = 'portfolio-manager';
 export class OrderEventsProcessor implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(OrderEventsProcessor.name);
   private readonly consumer: EventConsumer;
+  private starting: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(APP_CONFIG) config: PortfolioManagerConfig,
@@ -52,11 +55,22 @@ export class OrderEventsProcessor implements OnModuleInit, OnApplicationShutdown
     });
   }
 
+  /** Joins the group in the background: with Redis down the service still boots and serves /ready (503). */
   async onModuleInit(): Promise<void> {
-    await this.consumer.start();
+    this.starting = this.consumer.start().then(
+      () => this.logger.log({ group: PORTFOLIO_GROUP }, 'consuming events'),
+      (err: unknown) =>
+        this.logger.error(
+          { group: PORTFOLIO_GROUP, error: (err as Error).message },
+          'event consumer failed to start',
+        ),
+    );
+    await Promise.race([this.starting, new Promise((resolve) => setTimeout(resolve, JOIN_WAIT_MS).unref())]);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.consumer.close();
+    // A short drain budget: with Redis gone, nothing in flight can finish anyway (entries stay pending).
+    await this.consumer.close(DRAIN_MS);
+    await this.starting;
   }
 }

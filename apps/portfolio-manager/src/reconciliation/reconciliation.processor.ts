@@ -79,7 +79,8 @@ export class ReconciliationProcessor implements OnApplicationBootstrap, OnApplic
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+    // Bounded: with Redis gone, a step in flight waits on its reconnect and must not hold the exit.
+    await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, 1_500).unref())]);
   }
 
   /** One cycle over every account (tests call it directly). */
