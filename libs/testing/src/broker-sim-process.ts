@@ -22,6 +22,12 @@ export interface BrokerSimProcess {
   adminUrl: string;
   env: BrokerSimEnv;
   process: NodeProcess;
+  /**
+   * JSON call to the admin API, e.g. `admin('/_sim/orders?userId=AB1234')` (GET) or
+   * `admin('/_sim/faults', { reset: true })` (POST); resolves with the answer's `data`, rejects
+   * on a non-2xx status with the body.
+   */
+  admin<T = unknown>(path: string, body?: unknown): Promise<T>;
   /** SIGTERM and the exit (bounded, then SIGKILL and a rejection). */
   stop(timeoutMs?: number): Promise<Exit>;
 }
@@ -74,6 +80,21 @@ export async function startBrokerSimProcess(env: Record<string, string> = {}): P
       XTS_BASE_URL: xtsUrl,
     },
     process: proc,
+    admin: <T>(path: string, body?: unknown) => simAdmin<T>(kiteUrl, path, body),
     stop: (timeoutMs = 10_000) => stopProcess(proc, timeoutMs),
   };
+}
+
+async function simAdmin<T>(kiteUrl: string, path: string, body?: unknown): Promise<T> {
+  // Only the admin API: a typo'd path must not silently hit the Kite REST surface.
+  if (!path.startsWith('/_sim/')) throw new Error(`admin path must start with /_sim/: ${path}`);
+  const res = await fetch(`${kiteUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${text}`);
+  return (JSON.parse(text) as { data: T }).data;
 }

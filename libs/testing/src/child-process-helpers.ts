@@ -1,12 +1,16 @@
 import { type Exit, type NodeProcess } from './node-process';
 import { waitFor } from './wait-for';
 
-/** GET `url` until it answers 200, failing early (with the output) if the process exits first. */
+/**
+ * GET `url` until it answers 200, failing early (with the output) if the process exits first. A
+ * failed boot kills the process; a failed later wait (`kill: false`) leaves it to its owner.
+ */
 export async function waitForHttpOk(
   proc: NodeProcess,
   url: string,
   timeoutMs: number,
   what: string,
+  { kill = true } = {},
 ): Promise<void> {
   let done = false;
   const exited = proc.whenExited().then((exit) => {
@@ -25,7 +29,7 @@ export async function waitForHttpOk(
   try {
     await Promise.race([healthy, exited]);
   } catch (err) {
-    await proc.kill();
+    if (kill) await proc.kill();
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`${what}: ${reason}\n--- output ---\n${proc.output}`, { cause: err });
   } finally {

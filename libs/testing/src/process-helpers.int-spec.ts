@@ -50,8 +50,36 @@ describe('startBrokerSimProcess and startServiceProcess', () => {
     cleanup.push(() => service.process.kill());
     expect(service.url).toBe(`http://127.0.0.1:${service.port}`);
     expect((await fetch(`${service.url}/health`)).status).toBe(200);
+    // Ready once its Kite accounts are connected to the simulator.
+    await service.ready();
+    expect((await fetch(`${service.url}/ready`)).status).toBe(200);
 
     await expect(service.stop()).resolves.toEqual({ code: 0, signal: null });
+    await expect(service.ready(5_000)).rejects.toThrow(/zerodha-postback \/ready[\s\S]*exited/);
+    await expect(sim.stop()).resolves.toEqual({ code: 0, signal: null });
+  });
+
+  it('calls the simulator admin API: GET without a body, POST with one, `data` back, errors with the body', async () => {
+    const sim = await startBrokerSimProcess();
+    cleanup.push(() => sim.process.kill());
+    const instruments =
+      await sim.admin<Array<{ tradingsymbol: string; exchange: string }>>('/_sim/instruments');
+    expect(instruments).toEqual(
+      expect.arrayContaining([expect.objectContaining({ tradingsymbol: 'SBIN', exchange: 'NSE' })]),
+    );
+
+    const moved = await sim.admin<{ tradingsymbol: string; lastPrice: number }>('/_sim/price', {
+      tradingsymbol: 'SBIN',
+      exchange: 'NSE',
+      price: 801.5,
+    });
+    expect(moved).toEqual(expect.objectContaining({ tradingsymbol: 'SBIN', lastPrice: 801.5 }));
+
+    await expect(sim.admin('/_sim/price', { tradingsymbol: 'NOPE', price: 1 })).rejects.toThrow(
+      /\/_sim\/price: HTTP 400 .*unknown instrument/,
+    );
+    await expect(sim.admin('/_sim/nowhere')).rejects.toThrow(/HTTP 404/);
+    await expect(sim.admin('/oms/orders')).rejects.toThrow(/must start with \/_sim\//);
     await expect(sim.stop()).resolves.toEqual({ code: 0, signal: null });
   });
 

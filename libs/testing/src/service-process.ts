@@ -14,6 +14,11 @@ export interface ServiceProcess {
   /** The Redis key prefix it runs under. */
   prefix: string;
   process: NodeProcess;
+  /**
+   * Resolves once `GET /ready` answers 200 (e.g. a gateway's broker accounts connected); rejects
+   * with the output after `timeoutMs` or if the process exits first.
+   */
+  ready(timeoutMs?: number): Promise<void>;
   /** SIGTERM and the exit, e.g. `{ code: 0, signal: null }` (bounded, then SIGKILL and a rejection). */
   stop(timeoutMs?: number): Promise<Exit>;
 }
@@ -52,6 +57,8 @@ export async function startServiceProcess(
     port,
     prefix,
     process: proc,
+    ready: (timeoutMs = BOOT_MS) =>
+      waitForHttpOk(proc, `${url}/ready`, timeoutMs, `${app} /ready`, { kill: false }),
     stop: (timeoutMs = 15_000) => stopProcess(proc, timeoutMs),
   };
 }
