@@ -2,11 +2,18 @@ import { EventPublisher } from '@fillwire/event-bus';
 import { createEnvelope, type CanonicalOrder } from '@fillwire/events';
 import { IdentityRepository } from '@fillwire/identity';
 import { PortfolioReadRepository } from '@fillwire/portfolio-state';
-import { freePort, testPrefix, testRedisUrl, waitFor } from '@fillwire/testing';
+import {
+  freePort,
+  startBrokerSimProcess,
+  startServiceProcess,
+  testPrefix,
+  testRedisUrl,
+  waitFor,
+  type BrokerSimProcess,
+  type ServiceProcess,
+} from '@fillwire/testing';
 import Redis from 'ioredis';
 import { KiteConnect } from 'kiteconnect';
-import { startBrokerSimProcess, type BrokerSimProcess } from './broker-sim-process';
-import { ServiceProcess } from './service-process';
 
 interface SimOrder {
   orderId: string;
@@ -45,20 +52,16 @@ describe('portfolio-manager with the simulator, zerodha-postback and the bus', (
     sim = await startBrokerSimProcess({
       ZERODHA_POSTBACK_URL: `http://127.0.0.1:${gatewayPort}/zerodha/postback`,
       SIM_PARTIAL_FILL_PROBABILITY: '0',
+      SIM_TICK_MS: '0',
     });
-    env = {
-      REDIS_URL: redisUrl,
-      FILLWIRE_PREFIX: prefix,
-      KITE_ROOT_URL: sim.kiteUrl,
-      KITE_WS_URL: sim.wsUrl,
-      XTS_BASE_URL: sim.xtsUrl,
-    };
-    gateway = await ServiceProcess.start(
-      { ...env, ZERODHA_POLL_AFTER: '60s' },
-      'zerodha-postback',
-      gatewayPort,
-    );
-    pm = await ServiceProcess.start(pmEnv(MORNING));
+    env = { REDIS_URL: redisUrl, FILLWIRE_PREFIX: prefix, LOG_LEVEL: 'warn', ...sim.env };
+    gateway = await startServiceProcess('zerodha-postback', {
+      ...env,
+      PORT: String(gatewayPort),
+      ZERODHA_POLL_AFTER: '60s',
+    });
+    await gateway.ready();
+    pm = await startPm(MORNING);
     redis = new Redis(redisUrl);
     publisher = new EventPublisher({ url: redisUrl, prefix });
     state = new PortfolioReadRepository(redis, { prefix });
@@ -83,20 +86,23 @@ describe('portfolio-manager with the simulator, zerodha-postback and the bus', (
     await redis?.quit();
   });
 
-  const pmEnv = (clockStart: string) => ({
-    ...env,
-    PM_CLOCK_START: clockStart,
-    RECONCILE_INTERVAL: '2s',
-    SQUARE_OFF_CHECK_INTERVAL: '200ms',
-    TRAILING_MODIFY_INTERVAL: '200ms',
-  });
+  const startPm = async (clockStart: string) => {
+    const service = await startServiceProcess('portfolio-manager', {
+      ...env,
+      PM_CLOCK_START: clockStart,
+      RECONCILE_INTERVAL: '2s',
+      SQUARE_OFF_CHECK_INTERVAL: '200ms',
+      TRAILING_MODIFY_INTERVAL: '200ms',
+    });
+    await service.ready();
+    return service;
+  };
 
   const simOrders = async (userId: string) =>
-    (await sim.admin<{ orders: SimOrder[] }>('GET', `/_sim/orders?userId=${userId}`)).orders;
+    (await sim.admin<{ orders: SimOrder[] }>(`/_sim/orders?userId=${userId}`)).orders;
   const lastPrice = async (symbol: string) =>
     (
       await sim.admin<Array<{ tradingsymbol: string; exchange: string; lastPrice: number }>>(
-        'GET',
         '/_sim/instruments',
       )
     ).find((i) => i.tradingsymbol === symbol && i.exchange === 'NSE')!.lastPrice;
@@ -188,7 +194,7 @@ describe('portfolio-manager with the simulator, zerodha-postback and the bus', (
     expect(record.parentBrokerOrderId).toBe(entryId);
 
     // The price rises 5: the stop follows it (the Kite ticker's LTP through portfolio-manager).
-    await sim.admin('POST', '/_sim/price', { tradingsymbol: 'SBIN', exchange: 'NSE', move: 5 });
+    await sim.admin('/_sim/price', { tradingsymbol: 'SBIN', exchange: 'NSE', move: 5 });
     const raised = await waitFor(
       async () => {
         const o = (await simOrders('AB1234')).find((x) => x.orderId === legs.stop.orderId)!;
@@ -199,7 +205,7 @@ describe('portfolio-manager with the simulator, zerodha-postback and the bus', (
     expect(raised.triggerPrice).toBeCloseTo(stopLoss + 5, 2);
 
     // The target trades: the target fills, the stop is cancelled by automation.
-    await sim.admin('POST', '/_sim/price', { tradingsymbol: 'SBIN', exchange: 'NSE', price: target + 0.5 });
+    await sim.admin('/_sim/price', { tradingsymbol: 'SBIN', exchange: 'NSE', price: target + 0.5 });
     await waitFor(
       async () => {
         const orders = await simOrders('AB1234');
@@ -222,7 +228,7 @@ describe('portfolio-manager with the simulator, zerodha-postback and the bus', (
   });
 
   it('updates dropped on every channel → reconciliation repairs positions within one cycle and reports the drift', async () => {
-    await sim.admin('POST', '/_sim/faults', { channels: { postback: { drop: 1 }, ticker: { drop: 1 } } });
+    await sim.admin('/_sim/faults', { channels: { postback: { drop: 1 }, ticker: { drop: 1 } } });
     const orderId = await kite.get('AB1234')!.placeOrder('regular', {
       exchange: 'NSE',
       tradingsymbol: 'INFY',
@@ -263,11 +269,11 @@ describe('portfolio-manager with the simulator, zerodha-postback and the bus', (
     await waitFor(
       async () =>
         /fillwire_reconciliation_drift_total\{[^}]*broker="zerodha"[^}]*kind="order"[^}]*\} [1-9]/.test(
-          await pm.metrics(),
+          await (await fetch(`${pm.url}/metrics`)).text(),
         ),
       { timeoutMs: 5_000, what: 'drift metric' },
     );
-    await sim.admin('POST', '/_sim/faults', { reset: true });
+    await sim.admin('/_sim/faults', { reset: true });
   });
 
   it('MIS square-off after the cut-off (fake clock): open MIS orders cancelled, MIS positions closed', async () => {
@@ -290,7 +296,7 @@ describe('portfolio-manager with the simulator, zerodha-postback and the bus', (
     );
     // The same state, a replica whose clock says 15:20 IST on a Monday.
     await pm.stop();
-    pm = await ServiceProcess.start(pmEnv(AFTER_CUTOFF));
+    pm = await startPm(AFTER_CUTOFF);
     await waitFor(
       async () => {
         const orders = await simOrders('CD5678');

@@ -1,8 +1,14 @@
 import Redis from 'ioredis';
 import { busKeys } from '@fillwire/event-bus';
 import { PortfolioReadRepository, expectedTotals, generateBrokerScenario } from '@fillwire/portfolio-state';
-import { testPrefix, testRedisUrl, waitFor } from '@fillwire/testing';
-import { ServiceProcess } from './service-process';
+import {
+  freePort,
+  startServiceProcess,
+  testPrefix,
+  testRedisUrl,
+  waitFor,
+  type ServiceProcess,
+} from '@fillwire/testing';
 
 /** Deterministic shuffle (xorshift) so a failure can be replayed. */
 function shuffle<T>(items: T[], seed: number): T[] {
@@ -18,6 +24,8 @@ function shuffle<T>(items: T[], seed: number): T[] {
   return out;
 }
 
+const metrics = async (s: ServiceProcess) => (await fetch(`${s.url}/metrics`)).text();
+
 describe('two portfolio-manager processes on one Redis', () => {
   let redis: Redis;
   const services: ServiceProcess[] = [];
@@ -32,8 +40,23 @@ describe('two portfolio-manager processes on one Redis', () => {
 
   it('10,000 updates over 100 orders, out of order and duplicated, end in exact positions', async () => {
     const prefix = testPrefix('pm2');
-    const env = { REDIS_URL: await testRedisUrl(), FILLWIRE_PREFIX: prefix, FILLWIRE_DEMO: '1' };
-    services.push(...(await Promise.all([ServiceProcess.start(env), ServiceProcess.start(env)])));
+    // No broker here: a closed port, and no automation; this test is about the state alone.
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const env = {
+      REDIS_URL: await testRedisUrl(),
+      FILLWIRE_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      PM_AUTOMATION: '0',
+      RECONCILE_INTERVAL: '1h',
+      KITE_ROOT_URL: nowhere,
+      XTS_BASE_URL: nowhere,
+    };
+    const start = async () => {
+      const service = await startServiceProcess('portfolio-manager', env);
+      await service.ready();
+      return service;
+    };
+    services.push(...(await Promise.all([start(), start()])));
 
     const scenario = generateBrokerScenario({ seed: 4242, orders: 100 });
     const deliveries: string[] = [];
@@ -50,7 +73,7 @@ describe('two portfolio-manager processes on one Redis', () => {
     }
 
     const applied = async () =>
-      (await Promise.all(services.map((s) => s.metrics())))
+      (await Promise.all(services.map((s) => metrics(s))))
         .flatMap((text) => [...text.matchAll(/^fillwire_portfolio_updates_total\{[^}]*\} (\d+)/gm)])
         .reduce((sum, m) => sum + Number(m[1]), 0);
     await waitFor(async () => (await applied()) >= 10_000, {
@@ -60,7 +83,7 @@ describe('two portfolio-manager processes on one Redis', () => {
     });
     const perReplica = await Promise.all(
       services.map(async (s) =>
-        [...(await s.metrics()).matchAll(/^fillwire_portfolio_updates_total\{[^}]*\} (\d+)/gm)].reduce(
+        [...(await metrics(s)).matchAll(/^fillwire_portfolio_updates_total\{[^}]*\} (\d+)/gm)].reduce(
           (sum, m) => sum + Number(m[1]),
           0,
         ),
