@@ -3,6 +3,7 @@ import {
   BrokerAuthError,
   BrokerInputError,
   JainamAdapter,
+  SharedBrokerSessions,
   StaticInstrumentResolver,
   ZerodhaAdapter,
   type BrokerAdapter,
@@ -13,7 +14,10 @@ import type { BrokerAccount } from '@fillwire/identity';
 import { APP_CONFIG, REDIS_CLIENT } from '@fillwire/observability';
 import type Redis from 'ioredis';
 import { DEFAULT_XTS_INSTRUMENTS, type OrderApiConfig } from '../config/order-api-config.schema';
-import { XtsSessionRepository } from './xts-session.repository';
+import type { XtsSession } from '@fillwire/broker-adapters';
+
+/** How long order-api waits for jainam-gateway's XTS session before logging in itself. */
+const XTS_ADOPT_WAIT_MS = 3_000;
 
 interface Connected {
   adapter: BrokerAdapter;
@@ -25,18 +29,22 @@ interface Connected {
 /**
  * One REST-only broker adapter per account, created on first use and kept (the gateways own the
  * pushed streams). Sessions: Kite access token from `<prefix>:broker-session:zerodha:<account>` or,
- * in demo mode, a simulator login; XTS shared with jainam-gateway through XtsSessionRepository.
+ * in demo mode, a simulator login; XTS shared with jainam-gateway through SharedBrokerSessions.
  */
 @Injectable()
 export class BrokerAccountsService implements OnApplicationShutdown {
   private readonly adapters = new Map<string, Promise<Connected>>();
   private readonly instruments: StaticInstrumentResolver;
+  private readonly sessions: SharedBrokerSessions;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: OrderApiConfig,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
-    private readonly xtsSessions: XtsSessionRepository,
   ) {
+    this.sessions = new SharedBrokerSessions(redis, {
+      prefix: config.FILLWIRE_PREFIX,
+      loginWaitMs: XTS_ADOPT_WAIT_MS,
+    });
     const list = config.XTS_INSTRUMENTS.length > 0 ? config.XTS_INSTRUMENTS : DEFAULT_XTS_INSTRUMENTS;
     this.instruments = new StaticInstrumentResolver(
       list.map((spec): InstrumentEntry => {
@@ -99,7 +107,9 @@ export class BrokerAccountsService implements OnApplicationShutdown {
     });
     let token: string | null = null;
     const login = async (): Promise<boolean> => {
-      const stored = await this.redis.get(`${this.config.FILLWIRE_PREFIX}:broker-session:zerodha:${accountId}`);
+      const stored = await this.redis.get(
+        `${this.config.FILLWIRE_PREFIX}:broker-session:zerodha:${accountId}`,
+      );
       if (stored && stored !== token) token = stored;
       else if (this.config.FILLWIRE_DEMO) token = (await adapter.generateSession(accountId)).accessToken;
       else return false;
@@ -107,7 +117,11 @@ export class BrokerAccountsService implements OnApplicationShutdown {
       return true;
     };
     if (!(await login())) {
-      throw new BrokerAuthError('zerodha', `no Kite session for ${accountId}: log in through the Kite login flow first`, null);
+      throw new BrokerAuthError(
+        'zerodha',
+        `no Kite session for ${accountId}: log in through the Kite login flow first`,
+        null,
+      );
     }
     return { adapter, token: () => token, renew: () => login() };
   }
@@ -124,15 +138,29 @@ export class BrokerAccountsService implements OnApplicationShutdown {
       socket: false,
       reloginOnAuthError: false,
     });
-    const shared = await this.xtsSessions.get(accountId);
-    if (shared) adapter.rest.setSession(shared);
-    else await this.xtsSessions.set(accountId, await adapter.rest.login());
+    adapter.rest.setSession(await this.xtsSession(adapter, null));
     const renew = async (failedToken: string | null): Promise<boolean> => {
-      const latest = await this.xtsSessions.get(accountId);
-      if (latest && latest.token !== failedToken) adapter.rest.setSession(latest);
-      else await this.xtsSessions.set(accountId, await adapter.rest.login(failedToken ?? undefined));
+      adapter.rest.setSession(await this.xtsSession(adapter, failedToken));
       return true;
     };
     return { adapter, token: () => adapter.rest.current?.token ?? null, renew };
+  }
+
+  /**
+   * jainam-gateway owns the XTS login (a second login kills the session its socket uses), so we
+   * adopt the session it publishes; only when none appears (no gateway running) do we log in, once
+   * across processes, and publish ours for the gateway to adopt in turn.
+   */
+  private async xtsSession(adapter: JainamAdapter, failedToken: string | null): Promise<XtsSession> {
+    try {
+      return await this.sessions.adoptXtsSession(adapter.accountId, failedToken);
+    } catch (error) {
+      if (!(error instanceof BrokerAuthError)) throw error;
+      return this.sessions.loginXtsOnce(
+        adapter.accountId,
+        () => adapter.rest.login(failedToken ?? undefined),
+        failedToken,
+      );
+    }
   }
 }

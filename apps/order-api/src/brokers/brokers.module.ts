@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { BrokerAccountsService } from './broker-accounts.service';
-import { XtsSessionRepository } from './xts-session.repository';
 
 @Global()
-@Module({ providers: [BrokerAccountsService, XtsSessionRepository], exports: [BrokerAccountsService] })
+@Module({ providers: [BrokerAccountsService], exports: [BrokerAccountsService] })
 export class BrokersModule {}
