@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { testPrefix, testRedisUrl, waitFor } from '@fillwire/testing';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startStack, type Stack } from './stack-process';
+import { startStack, type Stack } from './stack';
 
 jest.setTimeout(180_000);
 
@@ -62,9 +62,10 @@ describe('dashboard in Chromium', () => {
   });
 
   const simState = async (orderId: string): Promise<string | undefined> => {
-    const res = await fetch(`${stack.simUrl}/_sim/orders?userId=AB1234`);
-    const { data } = (await res.json()) as { data: { orders: Array<{ orderId: string; state: string }> } };
-    return data.orders.find((o) => o.orderId === orderId)?.state;
+    const { orders } = await stack.sim.admin<{ orders: Array<{ orderId: string; state: string }> }>(
+      '/_sim/orders?userId=AB1234',
+    );
+    return orders.find((o) => o.orderId === orderId)?.state;
   };
   const row = (orderId: string) => page.locator(`#orders tbody tr[data-order-id="${orderId}"]`);
 

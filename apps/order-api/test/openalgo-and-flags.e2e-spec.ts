@@ -1,9 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { FeatureFlagsReader } from '@fillwire/identity';
-import { testPrefix, testRedisUrl } from '@fillwire/testing';
+import { startBrokerSimProcess, testPrefix, testRedisUrl, type BrokerSimProcess } from '@fillwire/testing';
 import Redis from 'ioredis';
 import { call, DEMO2_KEY, DEMO_KEY, startOrderApi } from './order-api-app';
-import { startSimProcess, type SimProcess } from './sim-process';
 
 interface SimOrder {
   orderId: string;
@@ -13,14 +12,14 @@ interface SimOrder {
 }
 
 describe('order-api OpenAlgo API and rollout flags', () => {
-  let sim: SimProcess;
+  let sim: BrokerSimProcess;
   let redis: Redis;
   let prefix: string;
   let app: INestApplication;
   let url: string;
 
   beforeAll(async () => {
-    sim = await startSimProcess({ SIM_XTS_RATE_LIMIT: '0' });
+    sim = await startBrokerSimProcess({ SIM_XTS_RATE_LIMIT: '0' });
     const redisUrl = await testRedisUrl();
     redis = new Redis(redisUrl);
     prefix = testPrefix('order-api-oa');

@@ -1,10 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- event payloads are inspected loosely */
 import type { INestApplication } from '@nestjs/common';
-import { testPrefix, testRedisUrl, waitFor } from '@fillwire/testing';
+import { startBrokerSimProcess, testPrefix, testRedisUrl, waitFor, type BrokerSimProcess } from '@fillwire/testing';
 import Redis from 'ioredis';
 import { KiteConnect } from 'kiteconnect';
 import { call, DEMO2_KEY, DEMO_KEY, startOrderApi } from './order-api-app';
-import { startDelayProxy, startSimProcess, type SimProcess } from './sim-process';
+import { startDelayProxy } from './delay-proxy';
 
 interface SimOrder {
   orderId: string;
@@ -30,7 +30,7 @@ const limitBuy = (accountId: string, over: Record<string, unknown> = {}) => ({
 
 /** order-api over real HTTP against the broker simulator (child process) and the run's Redis. */
 describe('order-api /v1 against the simulator', () => {
-  let sim: SimProcess;
+  let sim: BrokerSimProcess;
   let redis: Redis;
   let prefix: string;
   let app: INestApplication;
@@ -42,7 +42,7 @@ describe('order-api /v1 against the simulator', () => {
     (await redis.xrange(`${prefix}:events`, '-', '+')).map(([, fields]) => JSON.parse(fields[1]) as { type: string; key?: string; userId?: string; data: Record<string, any> });
 
   beforeAll(async () => {
-    sim = await startSimProcess({ SIM_XTS_RATE_LIMIT: '0' });
+    sim = await startBrokerSimProcess({ SIM_XTS_RATE_LIMIT: '0' });
     const redisUrl = await testRedisUrl();
     redis = new Redis(redisUrl);
     prefix = testPrefix('order-api');

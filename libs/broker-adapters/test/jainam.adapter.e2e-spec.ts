@@ -6,11 +6,12 @@ import {
   standardXtsEndpoints,
   type BrokerAdapterEvent,
 } from '../src';
-import { EventCollector, farBelow, isOrder, isState, startSimProcess, type SimProcess } from './sim-process';
+import { startBrokerSimProcess, type BrokerSimProcess } from '@fillwire/testing';
+import { EventCollector, farBelow, isOrder, isState } from './event-collector';
 
 /** JainamAdapter (axios REST + socket.io-client v2, EIO=3) against the XTS simulator. */
 describe('JainamAdapter against the XTS simulator', () => {
-  let sim: SimProcess;
+  let sim: BrokerSimProcess;
   let adapter: JainamAdapter;
   const events = new EventCollector();
   const instruments = new StaticInstrumentResolver([
@@ -21,7 +22,11 @@ describe('JainamAdapter against the XTS simulator', () => {
   const options = () => ({ accountId: 'JN0001', baseUrl: sim.xtsUrl, appKey: 'xts-demo', secretKey: 'demo-secret', instruments, timeoutMs: 5_000 });
 
   beforeAll(async () => {
-    sim = await startSimProcess({ SIM_PARTIAL_FILL_PROBABILITY: '1' });
+    sim = await startBrokerSimProcess({
+      SIM_PARTIAL_FILL_PROBABILITY: '1',
+      SIM_KITE_RATE_LIMIT: '0',
+      SIM_XTS_RATE_LIMIT: '0',
+    });
     adapter = new JainamAdapter(options());
     adapter.setSink(events);
   });
@@ -32,7 +37,7 @@ describe('JainamAdapter against the XTS simulator', () => {
   });
 
   const price = async (symbol: string) => {
-    const list = (await sim.admin('/_sim/instruments')) as Array<{ tradingsymbol: string; exchange: string; lastPrice: number }>;
+    const list = await sim.admin<Array<{ tradingsymbol: string; exchange: string; lastPrice: number }>>('/_sim/instruments');
     return list.find((i) => i.tradingsymbol === symbol && i.exchange === 'NSE')!.lastPrice;
   };
   const isTrade = (orderId: string) => (e: BrokerAdapterEvent): e is Extract<BrokerAdapterEvent, { type: 'broker.trade' }> =>

@@ -1,20 +1,25 @@
 import { BrokerAuthError, BrokerInputError, PaperAdapter, ZerodhaAdapter, type BrokerAdapterEvent } from '../src';
-import { EventCollector, farBelow, isOrder, isState, startSimProcess, type SimProcess } from './sim-process';
+import { startBrokerSimProcess, type BrokerSimProcess } from '@fillwire/testing';
+import { EventCollector, farBelow, isOrder, isState } from './event-collector';
 
 /** ZerodhaAdapter (official kiteconnect client + our ticker stream) against the Kite simulator. */
 describe('ZerodhaAdapter against the Kite simulator', () => {
-  let sim: SimProcess;
+  let sim: BrokerSimProcess;
   let adapter: ZerodhaAdapter;
   const events = new EventCollector();
 
   beforeAll(async () => {
-    sim = await startSimProcess({ SIM_PARTIAL_FILL_PROBABILITY: '1' });
+    sim = await startBrokerSimProcess({
+      SIM_PARTIAL_FILL_PROBABILITY: '1',
+      SIM_KITE_RATE_LIMIT: '0',
+      SIM_XTS_RATE_LIMIT: '0',
+    });
     adapter = new ZerodhaAdapter({
       accountId: 'AB1234',
       apiKey: 'kite-demo',
       apiSecret: 'demo-secret',
       rootUrl: sim.kiteUrl,
-      wsUrl: sim.kiteWsUrl,
+      wsUrl: sim.env.KITE_WS_URL,
       stream: { initialBackoffMs: 100, maxBackoffMs: 1_000, livenessMs: 5_000 },
     });
     adapter.setSink(events);
@@ -26,7 +31,7 @@ describe('ZerodhaAdapter against the Kite simulator', () => {
   });
 
   const sbinPrice = async () => {
-    const instruments = (await sim.admin('/_sim/instruments')) as Array<{ tradingsymbol: string; exchange: string; lastPrice: number }>;
+    const instruments = await sim.admin<Array<{ tradingsymbol: string; exchange: string; lastPrice: number }>>('/_sim/instruments');
     return instruments.find((i) => i.tradingsymbol === 'SBIN' && i.exchange === 'NSE')!.lastPrice;
   };
 
@@ -91,7 +96,7 @@ describe('ZerodhaAdapter against the Kite simulator', () => {
 
   it('paper trading fills from the same matching engine, labelled paper', async () => {
     const paperEvents = new EventCollector();
-    const paper = new PaperAdapter({ accountId: 'paper-demo2', simUserId: 'CD5678', simulatorUrl: sim.kiteUrl, simulatorWsUrl: sim.kiteWsUrl });
+    const paper = new PaperAdapter({ accountId: 'paper-demo2', simUserId: 'CD5678', simulatorUrl: sim.kiteUrl, simulatorWsUrl: sim.env.KITE_WS_URL });
     paper.setSink(paperEvents);
     try {
       await paper.connect();
