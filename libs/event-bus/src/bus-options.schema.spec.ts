@@ -44,6 +44,7 @@ describe('bus option schemas', () => {
       dedupTtlMs: 86_400_000,
       retention: { maxLen: 1_000_000 },
       commandTimeoutMs: 2000,
+      autoPipeline: false,
     });
     expect(() => PublisherOptionsSchema.parse({ retention: { maxLen: 10 } })).toThrow();
   });

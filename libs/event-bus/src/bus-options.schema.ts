@@ -43,6 +43,11 @@ export const PublisherOptionsSchema = z.object({
   retention: RetentionSchema.default(DEFAULT_RETENTION),
   /** A publish that gets no answer in this time fails its caller. */
   commandTimeoutMs: z.number().int().positive().default(2000),
+  /**
+   * Gather the publishes issued within one event-loop turn into one write (ioredis auto-pipelining):
+   * fewer syscalls per event when a gateway takes many updates at once; each still resolves on its ack.
+   */
+  autoPipeline: z.boolean().default(false),
 });
 export type PublisherOptions = z.input<typeof PublisherOptionsSchema>;
 

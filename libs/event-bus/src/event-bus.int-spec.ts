@@ -121,6 +121,18 @@ describe('event bus (Redis Streams)', () => {
     expect(parseEnvelope(fields[1])).toEqual(env);
   });
 
+  it('with autoPipeline, publishes issued together share a write and each resolves with its own outcome', async () => {
+    const pub = new EventPublisher({ url, prefix, autoPipeline: true });
+    closers.push(() => pub.close());
+    await pub.connect();
+    const ids = Array.from({ length: 40 }, (_, i) => `ap-${i % 30}`);
+    const results = await Promise.all(ids.map((id) => pub.publish(testEnvelope(id))));
+    expect(results.filter((r) => r.duplicate)).toHaveLength(10);
+    expect(new Set(results.map((r) => r.entryId)).size).toBe(30);
+    expect(results[35].entryId).toBe(results[5].entryId);
+    expect(await redis.xlen(busKeys(prefix).events)).toBe(30);
+  });
+
   it('filters by type, user and account at the subscriber and acks what it skips', async () => {
     const pub = await publisher();
     const c = collector();

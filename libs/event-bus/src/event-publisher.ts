@@ -44,7 +44,14 @@ export class EventPublisher {
     this.trim = trimArgs(this.options.retention);
     this.metrics = registry ? new BusMetrics(registry) : undefined;
     this.target = describeRedisUrl(url);
-    const redis = createRedis(url, producerRedisOptions(this.options.commandTimeoutMs), 'fillwire-publisher');
+    const redis = createRedis(
+      url,
+      {
+        ...producerRedisOptions(this.options.commandTimeoutMs),
+        enableAutoPipelining: this.options.autoPipeline,
+      },
+      'fillwire-publisher',
+    );
     redis.defineCommand('fillwirePublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
     this.redis = redis as PublishingRedis;
   }

@@ -72,6 +72,8 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
       url: c.REDIS_URL,
       prefix: c.FILLWIRE_PREFIX,
       registry: this.metricsService.registry,
+      // Socket updates dispatched in one engine batch go to Redis in one write.
+      autoPipeline: true,
     });
     const accounts = resolveJainamAccounts(c);
     const users = new Map(accounts.map((a) => [a.accountId, a.userId]));

@@ -14,6 +14,8 @@ export class EventLogRepository implements OnApplicationShutdown {
       url: config.REDIS_URL,
       prefix: config.FILLWIRE_PREFIX,
       registry: metrics.registry,
+      // Postbacks that arrive together (one poll of the loop) go to Redis in one write.
+      autoPipeline: true,
     });
   }
 
