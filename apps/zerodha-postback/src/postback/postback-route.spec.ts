@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { HttpAdapterHost } from '@nestjs/core';
 import express from 'express';
 import { installPostbackRoute, POSTBACK_BODY_LIMIT, type PostbackRouteHandlers } from './postback-route';
@@ -62,6 +63,37 @@ describe('installPostbackRoute', () => {
       });
       expect(res.status).toBe(413);
       expect(s.calls).toMatchObject({ bodies: [], rejected: ['too-large'], answered: [413] });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('counts a streamed body (no content-length) against the limit too', async () => {
+    const s = await serve(() => Promise.resolve(ok));
+    try {
+      const chunk = new Uint8Array(16 * 1024).fill(120);
+      let left = 5;
+      const body = new ReadableStream<Uint8Array>({
+        pull: (controller) => (left-- > 0 ? controller.enqueue(chunk) : controller.close()),
+      });
+      const init = { method: 'POST', body, duplex: 'half' } as RequestInit;
+      expect((await fetch(`${s.base}/zerodha/postback`, init)).status).toBe(413);
+      expect(s.calls).toMatchObject({ bodies: [], rejected: ['too-large'] });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('inflates a compressed body before handing it over', async () => {
+    const s = await serve(() => Promise.resolve(ok));
+    try {
+      const res = await fetch(`${s.base}/zerodha/postback`, {
+        method: 'POST',
+        headers: { 'content-encoding': 'gzip' },
+        body: gzipSync('{"order_id":"1"}'),
+      });
+      expect(res.status).toBe(200);
+      expect(s.calls.bodies).toEqual(['{"order_id":"1"}']);
     } finally {
       await s.close();
     }

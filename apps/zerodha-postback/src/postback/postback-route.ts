@@ -31,7 +31,13 @@ export interface PostbackRouteHandlers {
  * and paths fall through to Nest (404).
  */
 export function installPostbackRoute(host: HttpAdapterHost, handlers: PostbackRouteHandlers): void {
-  const parse = express.raw({ type: () => true, limit: POSTBACK_BODY_LIMIT });
+  const inflating = express.raw({ type: () => true, limit: POSTBACK_BODY_LIMIT });
+  // Plain bodies (what Kite sends) are read directly; a compressed one goes through body-parser.
+  const parse = (req: Request, res: Response, done: (err?: unknown) => void): void => {
+    const encoding = req.headers['content-encoding'];
+    if (encoding === undefined || encoding.toLowerCase() === 'identity') readPlainBody(req, done);
+    else inflating(req, res, done);
+  };
   const send = (res: ServerResponse, status: number, body: PostbackReply['body']): void => {
     const json = JSON.stringify(body);
     res.writeHead(status, {
@@ -63,4 +69,45 @@ export function installPostbackRoute(host: HttpAdapterHost, handlers: PostbackRo
       );
     });
   });
+}
+
+type BodyError = Error & { type?: string };
+
+function tooLargeError(): BodyError {
+  return Object.assign(new Error('request entity too large'), { type: 'entity.too.large' });
+}
+
+/**
+ * Reads an uncompressed body into `req.body` (a Buffer), at most POSTBACK_BODY_LIMIT bytes: a larger
+ * one (declared or streamed) is read to its end and dropped, so the connection stays usable, and
+ * fails as `entity.too.large` like body-parser's.
+ */
+function readPlainBody(req: Request, done: (err?: unknown) => void): void {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  let tooLarge = declared > POSTBACK_BODY_LIMIT;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let finished = false;
+  const finish = (err?: unknown): void => {
+    if (finished) return;
+    finished = true;
+    req.off('data', onData);
+    if (err) return done(err);
+    req.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
+    done();
+  };
+  const onData = (chunk: Buffer): void => {
+    if (tooLarge) return;
+    length += chunk.length;
+    if (length > POSTBACK_BODY_LIMIT) {
+      tooLarge = true;
+      chunks.length = 0;
+      return;
+    }
+    chunks.push(chunk);
+  };
+  req.on('data', onData);
+  req.once('end', () => finish(tooLarge ? tooLargeError() : undefined));
+  req.once('error', (err) => finish(err));
+  req.once('aborted', () => finish(new Error('request aborted')));
 }
