@@ -26,7 +26,9 @@ const base = {
 module.exports = {
   globalSetup: '<rootDir>/tools/jest/global-setup.js',
   globalTeardown: '<rootDir>/tools/jest/global-teardown.js',
-  maxWorkers: process.env.CI ? 2 : '50%',
+  // At least two workers: with one, Jest runs in band and a leaked handle in any test file would
+  // keep the Jest process itself alive after the run.
+  maxWorkers: Math.max(2, Math.floor(require('node:os').availableParallelism() / 2)),
   // testTimeout is global in Jest (ignored per project); slower e2e files raise it with jest.setTimeout.
   testTimeout: 30000,
   projects: [

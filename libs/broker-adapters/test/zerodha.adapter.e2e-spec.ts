@@ -69,6 +69,11 @@ describe('ZerodhaAdapter against the Kite simulator', () => {
     const ack = await adapter.placeOrder({ accountId: 'AB1234', symbol: 'SBIN', exchange: 'NSE', side: 'BUY', quantity: 5, orderType: 'LIMIT', product: 'CNC', price });
     const lower = Number((price - 1).toFixed(2));
     await expect(adapter.modifyOrder({ accountId: 'AB1234', brokerOrderId: ack.brokerOrderId, price: lower })).resolves.toMatchObject({ brokerOrderId: ack.brokerOrderId });
+    // A modify is only requested until the broker confirms it; cancel after that, as a trader would.
+    const ofOrder = isOrder(ack.brokerOrderId);
+    const modified = (e: BrokerAdapterEvent): e is Extract<BrokerAdapterEvent, { type: 'broker.order' }> =>
+      ofOrder(e) && e.data.order.price === lower;
+    await events.next(modified, 15_000, 'modification confirmed');
     await adapter.cancelOrder({ accountId: 'AB1234', brokerOrderId: ack.brokerOrderId });
     const cancelled = await events.next(isOrder(ack.brokerOrderId, 'CANCELLED'), 15_000, 'CANCELLED update');
     expect(cancelled.data.order).toMatchObject({ pendingQuantity: 0, filledQuantity: 0, price: lower });
