@@ -37,15 +37,24 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fillwire-redis-'));
   const binary = options.binary ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--save', '',
-    '--dir', dir,
-    '--daemonize', 'no',
-    '--maxmemory-policy', 'noeviction',
-    '--appendonly', options.aof ? 'yes' : 'no',
-    '--appendfsync', options.fsync ?? 'everysec',
-    '--loglevel', 'notice',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--maxmemory-policy',
+    'noeviction',
+    '--appendonly',
+    options.aof ? 'yes' : 'no',
+    '--appendfsync',
+    options.fsync ?? 'everysec',
+    '--loglevel',
+    'notice',
   ];
   let child: ChildProcess | undefined;
 
@@ -78,8 +87,6 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       });
     });
 
-
-  
   await launch();
 
   const waitExit = (signal: NodeJS.Signals): Promise<void> =>

@@ -44,10 +44,23 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
-function post(agent: Agent, url: URL, path: string, body: string, headers: Record<string, string>): Promise<number> {
+function post(
+  agent: Agent,
+  url: URL,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<number> {
   return new Promise((done, fail) => {
     const req = request(
-      { agent, host: url.hostname, port: url.port, method: 'POST', path, headers: { 'Content-Length': Buffer.byteLength(body), ...headers } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path,
+        headers: { 'Content-Length': Buffer.byteLength(body), ...headers },
+      },
       (res) => {
         res.resume();
         res.on('end', () => done(res.statusCode ?? 0));
@@ -84,7 +97,12 @@ async function closedLoop(
   const elapsed = performance.now() - started;
   agent.destroy();
   const summary = ctx.summarize(latencies);
-  return { ordersPerSecond: (latencies.length - errors) / (elapsed / 1000), p50: summary.p50, p99: summary.p99, errors };
+  return {
+    ordersPerSecond: (latencies.length - errors) / (elapsed / 1000),
+    p50: summary.p50,
+    p99: summary.p99,
+    errors,
+  };
 }
 
 export default defineSuite({
@@ -94,7 +112,12 @@ export default defineSuite({
     const connections = ctx.quick ? 8 : 32;
     const durationMs = ctx.quick ? 2000 : 8000;
     const redis = await startRedisServer({ aof: true, fsync: 'everysec' });
-    const [kitePort, xtsPort, apiPort, deadPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [kitePort, xtsPort, apiPort, deadPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const prefix = `bench-api-${Date.now()}`;
     let sim: ChildProcess | undefined;
     let api: ChildProcess | undefined;
@@ -108,7 +131,11 @@ export default defineSuite({
         ZERODHA_POSTBACK_URL: `http://127.0.0.1:${deadPort}/zerodha/postback`,
       });
       const kiteUrl = `http://127.0.0.1:${kitePort}`;
-      await waitFor(async () => (await fetch(`${kiteUrl}/_sim/health`)).ok, { timeoutMs: 60_000, intervalMs: 200, what: 'the simulator' });
+      await waitFor(async () => (await fetch(`${kiteUrl}/_sim/health`)).ok, {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        what: 'the simulator',
+      });
       api = spawnNode('apps/order-api/src/main.ts', {
         PORT: String(apiPort),
         REDIS_URL: redis.url,
@@ -119,11 +146,27 @@ export default defineSuite({
         ORDER_RATE_LIMIT_PER_SECOND: '1000000',
       });
       const apiUrl = new URL(`http://127.0.0.1:${apiPort}`);
-      await waitFor(async () => (await fetch(`${apiUrl.origin}/ready`)).ok, { timeoutMs: 60_000, intervalMs: 200, what: 'order-api' });
+      await waitFor(async () => (await fetch(`${apiUrl.origin}/ready`)).ok, {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        what: 'order-api',
+      });
 
-      const body = JSON.stringify({ accountId: 'AB1234', symbol: 'SBIN', exchange: 'NSE', side: 'BUY', quantity: 1, orderType: 'LIMIT', product: 'MIS', price: 790 });
+      const body = JSON.stringify({
+        accountId: 'AB1234',
+        symbol: 'SBIN',
+        exchange: 'NSE',
+        side: 'BUY',
+        quantity: 1,
+        orderType: 'LIMIT',
+        product: 'MIS',
+        price: 790,
+      });
       const viaApi = (agent: Agent) =>
-        post(agent, apiUrl, '/v1/orders', body, { 'Content-Type': 'application/json', Authorization: `Bearer ${API_KEY}` }).then((s) => s === 201);
+        post(agent, apiUrl, '/v1/orders', body, {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${API_KEY}`,
+        }).then((s) => s === 201);
 
       // Reference: a Kite session of our own, then the same order as a form POST to the simulator.
       const checksum = createHash('sha256').update('kite-demoAB1234demo-secret').digest('hex');
@@ -134,7 +177,16 @@ export default defineSuite({
           body: new URLSearchParams({ api_key: 'kite-demo', request_token: 'AB1234', checksum }).toString(),
         })
       ).json()) as { data: { access_token: string } };
-      const form = new URLSearchParams({ exchange: 'NSE', tradingsymbol: 'SBIN', transaction_type: 'BUY', quantity: '1', order_type: 'LIMIT', product: 'MIS', price: '790', variety: 'regular' }).toString();
+      const form = new URLSearchParams({
+        exchange: 'NSE',
+        tradingsymbol: 'SBIN',
+        transaction_type: 'BUY',
+        quantity: '1',
+        order_type: 'LIMIT',
+        product: 'MIS',
+        price: '790',
+        variety: 'regular',
+      }).toString();
       const kite = new URL(kiteUrl);
       const direct = (agent: Agent) =>
         post(agent, kite, '/orders/regular', form, {
@@ -156,7 +208,10 @@ export default defineSuite({
       }
       const median = (rs: RunResult[], k: keyof RunResult) => ctx.median(rs.map((r) => r[k]));
       const rows = (['order-api', 'simulator'] as const).map((name) => ({
-        path: name === 'order-api' ? 'POST /v1/orders (order-api → sim)' : 'POST /orders/regular (sim direct, reference)',
+        path:
+          name === 'order-api'
+            ? 'POST /v1/orders (order-api → sim)'
+            : 'POST /orders/regular (sim direct, reference)',
         'orders/s': Math.round(median(results[name], 'ordersPerSecond')),
         'p50 ms': median(results[name], 'p50').toFixed(2),
         'p99 ms': median(results[name], 'p99').toFixed(2),
@@ -165,8 +220,16 @@ export default defineSuite({
       ctx.printTable(rows);
       const api99 = median(results['order-api'], 'p99');
       const apiRate = median(results['order-api'], 'ordersPerSecond');
-      ctx.log.info(`target ≥ 1000 orders/s with p99 ≤ ${P99_TARGET_MS} ms: ${apiRate >= 1000 && api99 <= P99_TARGET_MS ? 'met' : 'NOT met'} (${connections} connections, median of ${ctx.runs})`);
-      await ctx.writeResult('api', { connections, durationMs, runs: results, medians: rows, targetMet: apiRate >= 1000 && api99 <= P99_TARGET_MS });
+      ctx.log.info(
+        `target ≥ 1000 orders/s with p99 ≤ ${P99_TARGET_MS} ms: ${apiRate >= 1000 && api99 <= P99_TARGET_MS ? 'met' : 'NOT met'} (${connections} connections, median of ${ctx.runs})`,
+      );
+      await ctx.writeResult('api', {
+        connections,
+        durationMs,
+        runs: results,
+        medians: rows,
+        targetMet: apiRate >= 1000 && api99 <= P99_TARGET_MS,
+      });
     } finally {
       await stop(api);
       await stop(sim);
