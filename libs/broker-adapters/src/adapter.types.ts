@@ -154,7 +154,14 @@ export type BrokerAdapterEvent =
     }
   | {
       type: 'broker.error';
-      data: { broker: Broker; accountId: string; error: string; channel: Channel | null; raw: unknown; at: number };
+      data: {
+        broker: Broker;
+        accountId: string;
+        error: string;
+        channel: Channel | null;
+        raw: unknown;
+        at: number;
+      };
     };
 
 export type BrokerAdapterEventType = BrokerAdapterEvent['type'];

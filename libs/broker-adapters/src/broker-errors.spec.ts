@@ -1,20 +1,76 @@
-import { BrokerAuthError, BrokerInputError, BrokerRateLimitError, BrokerTimeoutError, BrokerUnavailableError } from './broker-errors';
+import {
+  BrokerAuthError,
+  BrokerInputError,
+  BrokerRateLimitError,
+  BrokerTimeoutError,
+  BrokerUnavailableError,
+} from './broker-errors';
 import { kitePostbackChecksum, kiteSessionChecksum, verifyKitePostbackChecksum } from './kite/kite-checksum';
 import { isKiteClientError, toKiteError } from './kite/kite-errors';
 import { hostLookupXtsEndpoints, standardXtsEndpoints } from './xts/xts-endpoints';
 
 describe('Kite client failures → typed errors', () => {
   it.each([
-    [{ status: 'error', error_type: 'TokenException', message: 'Incorrect `api_key` or `access_token`.' }, 'read', BrokerAuthError, 401],
-    [{ status: 'error', error_type: 'InputException', message: 'Invalid `quantity`.' }, 'write', BrokerInputError, 400],
-    [{ status: 'error', error_type: 'MarginException', message: 'Insufficient funds.' }, 'write', BrokerInputError, 400],
-    [{ status: 'error', error_type: 'NetworkException', message: 'Too many requests' }, 'write', BrokerRateLimitError, 429],
-    [{ error_type: 'NetworkException', message: 'No response from server with error code: ECONNABORTED' }, 'write', BrokerTimeoutError, 504],
-    [{ error_type: 'NetworkException', message: 'No response from server with error code: ECONNABORTED' }, 'read', BrokerUnavailableError, 503],
-    [{ error_type: 'NetworkException', message: 'No response from server with error code: ECONNREFUSED' }, 'write', BrokerUnavailableError, 503],
-    [{ error_type: 'DataException', message: 'Unknown content type (text/html) with response: (<html>)' }, 'read', BrokerUnavailableError, 503],
-    [{ status: 'error', error_type: 'GeneralException', message: "Couldn't find that `order_id`." }, 'write', BrokerInputError, 400],
-    [{ status: 'error', error_type: 'GeneralException', message: 'Internal error.' }, 'read', BrokerUnavailableError, 503],
+    [
+      { status: 'error', error_type: 'TokenException', message: 'Incorrect `api_key` or `access_token`.' },
+      'read',
+      BrokerAuthError,
+      401,
+    ],
+    [
+      { status: 'error', error_type: 'InputException', message: 'Invalid `quantity`.' },
+      'write',
+      BrokerInputError,
+      400,
+    ],
+    [
+      { status: 'error', error_type: 'MarginException', message: 'Insufficient funds.' },
+      'write',
+      BrokerInputError,
+      400,
+    ],
+    [
+      { status: 'error', error_type: 'NetworkException', message: 'Too many requests' },
+      'write',
+      BrokerRateLimitError,
+      429,
+    ],
+    [
+      { error_type: 'NetworkException', message: 'No response from server with error code: ECONNABORTED' },
+      'write',
+      BrokerTimeoutError,
+      504,
+    ],
+    [
+      { error_type: 'NetworkException', message: 'No response from server with error code: ECONNABORTED' },
+      'read',
+      BrokerUnavailableError,
+      503,
+    ],
+    [
+      { error_type: 'NetworkException', message: 'No response from server with error code: ECONNREFUSED' },
+      'write',
+      BrokerUnavailableError,
+      503,
+    ],
+    [
+      { error_type: 'DataException', message: 'Unknown content type (text/html) with response: (<html>)' },
+      'read',
+      BrokerUnavailableError,
+      503,
+    ],
+    [
+      { status: 'error', error_type: 'GeneralException', message: "Couldn't find that `order_id`." },
+      'write',
+      BrokerInputError,
+      400,
+    ],
+    [
+      { status: 'error', error_type: 'GeneralException', message: 'Internal error.' },
+      'read',
+      BrokerUnavailableError,
+      503,
+    ],
     [new Error('socket hang up'), 'read', BrokerUnavailableError, 503],
   ] as const)('%j on %s → %p', (error, operation, type, status) => {
     const mapped = toKiteError(error, operation);

@@ -69,12 +69,18 @@ export abstract class BrokerAdapter {
   }
 
   protected onConnection(state: ConnectionState, reason: string | null = null): void {
-    this.emit({ type: 'broker.connection', data: { broker: this.broker, accountId: this.accountId, state, reason, at: Date.now() } });
+    this.emit({
+      type: 'broker.connection',
+      data: { broker: this.broker, accountId: this.accountId, state, reason, at: Date.now() },
+    });
   }
 
   /** A payload we could not use (never thrown: the stream goes on). */
   protected onError(error: string, channel: Channel | null, raw: unknown = null): void {
-    this.emit({ type: 'broker.error', data: { broker: this.broker, accountId: this.accountId, error, channel, raw, at: Date.now() } });
+    this.emit({
+      type: 'broker.error',
+      data: { broker: this.broker, accountId: this.accountId, error, channel, raw, at: Date.now() },
+    });
   }
 
   private emit(event: BrokerAdapterEvent): void {

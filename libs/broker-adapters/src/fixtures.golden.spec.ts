@@ -32,7 +32,8 @@ const ACCOUNT = { accountId: 'AB1234' };
 
 function kiteData(raw: unknown): unknown {
   const env = parseKiteEnvelope(raw);
-  if (!env.ok || !env.value.ok) throw new Error(`fixture is not a Kite success envelope: ${JSON.stringify(env)}`);
+  if (!env.ok || !env.value.ok)
+    throw new Error(`fixture is not a Kite success envelope: ${JSON.stringify(env)}`);
   return env.value.data;
 }
 const each = <T>(rows: unknown, fn: (row: unknown) => Result<T>) => (rows as unknown[]).map(fn);
@@ -70,8 +71,10 @@ const NORMALIZERS: Record<string, (text: string) => unknown> = {
   'kite/ticker_ltp.json': (t) => tickerJson(JSON.parse(t) as Parameters<typeof tickerJson>[0]),
   'kite/ticker_quote.json': (t) => tickerJson(JSON.parse(t) as Parameters<typeof tickerJson>[0]),
   'kite/ticker_full.json': (t) => tickerJson(JSON.parse(t) as Parameters<typeof tickerJson>[0]),
-  'xts/xts_rest_cancel_order_response.json': (t) => normalizeXtsOrderAck(xtsResult(JSON.parse(t)), { accountId: 'JN0001' }),
-  'xts/xts_rest_place_order_response.json': (t) => normalizeXtsOrderAck(xtsResult(JSON.parse(t)), { accountId: 'JN0001' }),
+  'xts/xts_rest_cancel_order_response.json': (t) =>
+    normalizeXtsOrderAck(xtsResult(JSON.parse(t)), { accountId: 'JN0001' }),
+  'xts/xts_rest_place_order_response.json': (t) =>
+    normalizeXtsOrderAck(xtsResult(JSON.parse(t)), { accountId: 'JN0001' }),
   'xts/xts_rest_error_e-session-0002.json': (t) => parseXtsEnvelope(JSON.parse(t)),
   'xts/xts_rest_login_response_sdk_comment.json': (t) => normalizeXtsLogin(xtsResult(JSON.parse(t))),
   'xts/xts_rest_orderbook_response.json': (t) => each(xtsResult(JSON.parse(t)), (r) => normalizeXtsOrder(r)),
@@ -79,7 +82,9 @@ const NORMALIZERS: Record<string, (text: string) => unknown> = {
   // Socket payloads arrive as JSON strings: feed the text as the socket would.
   'xts/xts_socket_order_event_pendingnew.json': (t) => normalizeXtsOrder(t),
   'xts/xts_socket_position_event_doc.json': (t) => normalizeXtsPosition(t),
-  'xts/xts_socket_tradeconversion_event_doc.json': () => ({ ignored: 'tradeConversion (9007) is not consumed by the adapters' }),
+  'xts/xts_socket_tradeconversion_event_doc.json': () => ({
+    ignored: 'tradeConversion (9007) is not consumed by the adapters',
+  }),
 };
 
 function fixtureFiles(): string[] {
@@ -106,8 +111,13 @@ describe('normalization of every broker fixture (golden)', () => {
 
   it('decodes the binary ticker packets to the values of their decoded JSON twins', () => {
     for (const mode of ['quote', 'full']) {
-      const packet = decodeKitePacket(Buffer.from(readFileSync(join(FIXTURES, `kite/ticker_${mode}.packet`), 'utf8'), 'base64'));
-      const twin = JSON.parse(readFileSync(join(FIXTURES, `kite/ticker_${mode}.json`), 'utf8')) as { instrument_token: number; last_price: number };
+      const packet = decodeKitePacket(
+        Buffer.from(readFileSync(join(FIXTURES, `kite/ticker_${mode}.packet`), 'utf8'), 'base64'),
+      );
+      const twin = JSON.parse(readFileSync(join(FIXTURES, `kite/ticker_${mode}.json`), 'utf8')) as {
+        instrument_token: number;
+        last_price: number;
+      };
       expect(packet.ok && packet.value.instrumentToken).toBe(twin.instrument_token);
       expect(packet.ok && packet.value.lastPrice).toBe(twin.last_price);
     }

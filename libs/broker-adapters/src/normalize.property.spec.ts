@@ -1,8 +1,18 @@
 import fc from 'fast-check';
-import { normalizeKiteOrder, normalizeKitePositions, normalizeKiteTrade, parseKiteEnvelope } from './kite/kite-normalize';
+import {
+  normalizeKiteOrder,
+  normalizeKitePositions,
+  normalizeKiteTrade,
+  parseKiteEnvelope,
+} from './kite/kite-normalize';
 import { decodeKiteTickFrame } from './kite/kite-ticks';
 import type { Result } from './result';
-import { normalizeXtsOrder, normalizeXtsPosition, normalizeXtsTrade, parseXtsEnvelope } from './xts/xts-normalize';
+import {
+  normalizeXtsOrder,
+  normalizeXtsPosition,
+  normalizeXtsTrade,
+  parseXtsEnvelope,
+} from './xts/xts-normalize';
 
 /**
  * Any payload, well-formed or not, either normalizes or is refused with a readable error; the
@@ -10,7 +20,12 @@ import { normalizeXtsOrder, normalizeXtsPosition, normalizeXtsTrade, parseXtsEnv
  */
 const pad = (n: number) => String(n).padStart(2, '0');
 const kiteTime = fc
-  .record({ d: fc.integer({ min: 1, max: 28 }), mo: fc.integer({ min: 1, max: 12 }), h: fc.integer({ min: 0, max: 23 }), mi: fc.integer({ min: 0, max: 59 }) })
+  .record({
+    d: fc.integer({ min: 1, max: 28 }),
+    mo: fc.integer({ min: 1, max: 12 }),
+    h: fc.integer({ min: 0, max: 23 }),
+    mi: fc.integer({ min: 0, max: 59 }),
+  })
   .map(({ d, mo, h, mi }) => `2025-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}:07`);
 const xtsTime = fc.oneof(
   kiteTime.map((t) => t.replace(' ', 'T') + '.0921673'),
@@ -18,9 +33,24 @@ const xtsTime = fc.oneof(
   kiteTime.map((t) => t.replace(' ', 'T') + '+05:30'),
 );
 const money = fc.integer({ min: 0, max: 5_000_000 }).map((p) => p / 20);
-const withCommas = (n: number) => n.toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const withCommas = (n: number) =>
+  n.toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
-const KITE_STATUSES = ['PUT ORDER REQ RECEIVED', 'VALIDATION PENDING', 'OPEN PENDING', 'OPEN', 'TRIGGER PENDING', 'MODIFY PENDING', 'MODIFIED', 'CANCEL PENDING', 'UPDATE', 'COMPLETE', 'CANCELLED', 'REJECTED', 'SOMETHING NEW'];
+const KITE_STATUSES = [
+  'PUT ORDER REQ RECEIVED',
+  'VALIDATION PENDING',
+  'OPEN PENDING',
+  'OPEN',
+  'TRIGGER PENDING',
+  'MODIFY PENDING',
+  'MODIFIED',
+  'CANCEL PENDING',
+  'UPDATE',
+  'COMPLETE',
+  'CANCELLED',
+  'REJECTED',
+  'SOMETHING NEW',
+];
 
 const kiteOrder = fc
   .record({
@@ -43,12 +73,22 @@ const kiteOrder = fc
     checksum: fc.constantFrom('', 'abc'),
   })
   .chain((o) =>
-    fc.integer({ min: 0, max: o.quantity }).map((filled) => ({ ...o, filled_quantity: filled, pending_quantity: o.quantity - filled, cancelled_quantity: 0 })),
+    fc
+      .integer({ min: 0, max: o.quantity })
+      .map((filled) => ({
+        ...o,
+        filled_quantity: filled,
+        pending_quantity: o.quantity - filled,
+        cancelled_quantity: 0,
+      })),
   );
 
 const xtsOrder = fc
   .record({
-    AppOrderID: fc.oneof(fc.integer({ min: 1, max: 2 ** 31 }), fc.integer({ min: 1, max: 2 ** 31 }).map(String)),
+    AppOrderID: fc.oneof(
+      fc.integer({ min: 1, max: 2 ** 31 }),
+      fc.integer({ min: 1, max: 2 ** 31 }).map(String),
+    ),
     ClientID: fc.constant('JN0001'),
     ExchangeOrderID: fc.constantFrom('', '1005239196374108'),
     ExchangeSegment: fc.constantFrom('NSECM', 'NSEFO', 'BSECM', 1, 2),
@@ -56,7 +96,18 @@ const xtsOrder = fc
     OrderSide: fc.constantFrom('Buy', 'BUY', 'buy', 'Sell', 'SELL'),
     OrderType: fc.constantFrom('Limit', 'LIMIT', 'Market', 'StopLimit', 'StopMarket', 'STOPMARKET'),
     ProductType: fc.constantFrom('MIS', 'NRML', 'CNC'),
-    OrderStatus: fc.constantFrom('PendingNew', 'New', 'PartiallyFilled', 'Filled', 'Cancelled', 'Rejected', 'Replaced', 'PendingCancel', 'PendingReplace', 'Weird'),
+    OrderStatus: fc.constantFrom(
+      'PendingNew',
+      'New',
+      'PartiallyFilled',
+      'Filled',
+      'Cancelled',
+      'Rejected',
+      'Replaced',
+      'PendingCancel',
+      'PendingReplace',
+      'Weird',
+    ),
     OrderPrice: money,
     OrderStopPrice: money,
     OrderQuantity: fc.integer({ min: 1, max: 100_000 }),
@@ -67,24 +118,48 @@ const xtsOrder = fc
     OrderUniqueIdentifier: fc.stringMatching(/^[a-zA-Z0-9]{0,20}$/),
   })
   .chain((o) =>
-    fc.integer({ min: 0, max: o.OrderQuantity }).map((cum) => ({ ...o, CumulativeQuantity: cum, LeavesQuantity: o.OrderQuantity - cum })),
+    fc
+      .integer({ min: 0, max: o.OrderQuantity })
+      .map((cum) => ({ ...o, CumulativeQuantity: cum, LeavesQuantity: o.OrderQuantity - cum })),
   );
 
 /** Nested junk, huge numbers, wrong types. */
 const junk = fc.oneof(
   fc.anything({ maxDepth: 3 }),
-  fc.constantFrom(1e308, -1e308, Number.MAX_VALUE, 2 ** 64, -0, NaN, Infinity, '', 'NaN', '9'.repeat(400), '1,2,3', '٣'),
+  fc.constantFrom(
+    1e308,
+    -1e308,
+    Number.MAX_VALUE,
+    2 ** 64,
+    -0,
+    NaN,
+    Infinity,
+    '',
+    'NaN',
+    '9'.repeat(400),
+    '1,2,3',
+    '٣',
+  ),
   fc.string({ maxLength: 50 }),
 );
 
 /** Removes, retypes or junks some fields of a well-formed payload. */
-function mutate<T extends Record<string, unknown>>(base: fc.Arbitrary<T>): fc.Arbitrary<Record<string, unknown>> {
+function mutate<T extends Record<string, unknown>>(
+  base: fc.Arbitrary<T>,
+): fc.Arbitrary<Record<string, unknown>> {
   return base.chain((obj) =>
     fc
-      .array(fc.record({ key: fc.constantFrom(...Object.keys(obj)), action: fc.constantFrom('delete', 'junk'), value: junk }), {
-        minLength: 1,
-        maxLength: 4,
-      })
+      .array(
+        fc.record({
+          key: fc.constantFrom(...Object.keys(obj)),
+          action: fc.constantFrom('delete', 'junk'),
+          value: junk,
+        }),
+        {
+          minLength: 1,
+          maxLength: 4,
+        },
+      )
       .map((changes) => {
         const copy: Record<string, unknown> = { ...obj };
         for (const c of changes) {
@@ -124,7 +199,8 @@ describe('normalizers under random input (fast-check)', () => {
         if (!r.ok) return;
         expect(r.value.brokerOrderId).toBe(o.order_id);
         expect(r.value.filledQuantity).toBe(o.filled_quantity);
-        if (['FILLED', 'CANCELLED', 'REJECTED'].includes(r.value.status)) expect(r.value.pendingQuantity).toBe(0);
+        if (['FILLED', 'CANCELLED', 'REJECTED'].includes(r.value.status))
+          expect(r.value.pendingQuantity).toBe(0);
       }),
       { numRuns: 300 },
     );
@@ -174,9 +250,16 @@ describe('normalizers under random input (fast-check)', () => {
 
   it.each(NORMALIZERS)('%s never throws on arbitrary values and strings', (_name, normalize) => {
     fc.assert(
-      fc.property(fc.oneof(junk, fc.json().map((j) => j), fc.dictionary(fc.string({ maxLength: 12 }), junk)), (value) => {
-        expectResult(normalize(value));
-      }),
+      fc.property(
+        fc.oneof(
+          junk,
+          fc.json().map((j) => j),
+          fc.dictionary(fc.string({ maxLength: 12 }), junk),
+        ),
+        (value) => {
+          expectResult(normalize(value));
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -48,11 +48,19 @@ describe('order mapping: ours → Kite', () => {
     ['SL', { price: 100, triggerPrice: 99 }, { price: 100, trigger_price: 99 }],
     ['SL-M', { triggerPrice: 99, price: 3 }, { trigger_price: 99 }],
   ] as const)('sends only the prices a %s order uses', (orderType, prices, expected) => {
-    const r = toKitePlaceParams({ ...base, orderType, ...prices, price: 'price' in prices ? prices.price : undefined });
+    const r = toKitePlaceParams({
+      ...base,
+      orderType,
+      ...prices,
+      price: 'price' in prices ? prices.price : undefined,
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const { price, trigger_price } = r.value.params;
-    expect({ ...(price !== undefined ? { price } : {}), ...(trigger_price !== undefined ? { trigger_price } : {}) }).toEqual(expected);
+    expect({
+      ...(price !== undefined ? { price } : {}),
+      ...(trigger_price !== undefined ? { trigger_price } : {}),
+    }).toEqual(expected);
   });
 
   it('refuses what Kite would refuse, naming the field', () => {
@@ -72,7 +80,9 @@ describe('order mapping: ours → Kite', () => {
   });
 
   it('maps a modification to the changed fields only', () => {
-    expect(toKiteModifyParams({ accountId: 'AB1234', brokerOrderId: '1953367517686685697', price: 800 })).toEqual({
+    expect(
+      toKiteModifyParams({ accountId: 'AB1234', brokerOrderId: '1953367517686685697', price: 800 }),
+    ).toEqual({
       ok: true,
       value: { variety: 'regular', orderId: '1953367517686685697', params: { price: 800 } },
     });
@@ -98,17 +108,52 @@ describe('order mapping: ours → XTS', () => {
         orderUniqueIdentifier: 'strat42',
       },
     });
-    const nfo = toXtsPlaceBody({ ...base, exchange: 'NFO', symbol: 'NIFTY26JAN24000CE', orderType: 'SL-M', triggerPrice: 5, price: undefined, quantity: 65, product: 'NRML' }, instruments, 'JN0001');
-    expect(nfo).toMatchObject({ ok: true, value: { exchangeSegment: 'NSEFO', exchangeInstrumentID: 40001, orderType: 'STOPMARKET', limitPrice: 0, stopPrice: 5, clientID: 'JN0001' } });
+    const nfo = toXtsPlaceBody(
+      {
+        ...base,
+        exchange: 'NFO',
+        symbol: 'NIFTY26JAN24000CE',
+        orderType: 'SL-M',
+        triggerPrice: 5,
+        price: undefined,
+        quantity: 65,
+        product: 'NRML',
+      },
+      instruments,
+      'JN0001',
+    );
+    expect(nfo).toMatchObject({
+      ok: true,
+      value: {
+        exchangeSegment: 'NSEFO',
+        exchangeInstrumentID: 40001,
+        orderType: 'STOPMARKET',
+        limitPrice: 0,
+        stopPrice: 5,
+        clientID: 'JN0001',
+      },
+    });
   });
 
   it('refuses an instrument it cannot resolve', () => {
-    expect(toXtsPlaceBody({ ...base, symbol: 'NOPE' }, instruments)).toEqual({ ok: false, error: 'order: symbol: no XTS instrument for NSE:NOPE' });
+    expect(toXtsPlaceBody({ ...base, symbol: 'NOPE' }, instruments)).toEqual({
+      ok: false,
+      error: 'order: symbol: no XTS instrument for NSE:NOPE',
+    });
   });
 
   it('fills a modification from the current order (XTS wants every field)', () => {
-    const current = { product: 'MIS', orderType: 'LIMIT', quantity: 10, price: 812.35, triggerPrice: 0, clientTag: 'strat42' } as const;
-    expect(toXtsModifyBody({ accountId: 'JN0001', brokerOrderId: '1110037830', quantity: 5 }, current)).toEqual({
+    const current = {
+      product: 'MIS',
+      orderType: 'LIMIT',
+      quantity: 10,
+      price: 812.35,
+      triggerPrice: 0,
+      clientTag: 'strat42',
+    } as const;
+    expect(
+      toXtsModifyBody({ accountId: 'JN0001', brokerOrderId: '1110037830', quantity: 5 }, current),
+    ).toEqual({
       ok: true,
       value: {
         appOrderID: 1110037830,
@@ -122,18 +167,27 @@ describe('order mapping: ours → XTS', () => {
         orderUniqueIdentifier: 'strat42',
       },
     });
-    expect(toXtsModifyBody({ accountId: 'JN0001', brokerOrderId: 'abc', quantity: 5 }, current).ok).toBe(false);
-    expect(toXtsCancelQuery('1110037830', 'strat42')).toEqual({ ok: true, value: { appOrderID: 1110037830, orderUniqueIdentifier: 'strat42' } });
+    expect(toXtsModifyBody({ accountId: 'JN0001', brokerOrderId: 'abc', quantity: 5 }, current).ok).toBe(
+      false,
+    );
+    expect(toXtsCancelQuery('1110037830', 'strat42')).toEqual({
+      ok: true,
+      value: { appOrderID: 1110037830, orderUniqueIdentifier: 'strat42' },
+    });
   });
 });
 
 describe('order mapping: broker → ours', () => {
   it('reads Kite and XTS acks as OrderAck with string ids', () => {
-    expect(normalizeKiteOrderAck({ order_id: '1953367517686685697' }, { accountId: 'AB1234', clientTag: 't' })).toEqual({
+    expect(
+      normalizeKiteOrderAck({ order_id: '1953367517686685697' }, { accountId: 'AB1234', clientTag: 't' }),
+    ).toEqual({
       ok: true,
       value: { broker: 'zerodha', accountId: 'AB1234', brokerOrderId: '1953367517686685697', clientTag: 't' },
     });
-    expect(normalizeXtsOrderAck([{ AppOrderID: 1200043151, ClientID: 'RM' }], { accountId: 'JN0001' })).toEqual({
+    expect(
+      normalizeXtsOrderAck([{ AppOrderID: 1200043151, ClientID: 'RM' }], { accountId: 'JN0001' }),
+    ).toEqual({
       ok: true,
       value: { broker: 'jainam', accountId: 'JN0001', brokerOrderId: '1200043151', clientTag: null },
     });
@@ -141,26 +195,63 @@ describe('order mapping: broker → ours', () => {
 
   it('reads back what was sent: Kite update with tag, XTS event with the unique identifier and trimmed reason', () => {
     const kite = normalizeKiteOrder({
-      order_id: '1953367517686685697', status: 'UPDATE', exchange: 'NSE', tradingsymbol: 'SBIN', transaction_type: 'BUY',
-      order_type: 'LIMIT', product: 'MIS', quantity: 10, filled_quantity: 4, pending_quantity: 6, price: 812.35,
-      trigger_price: 0, average_price: 812.3, order_timestamp: '2026-01-05 10:00:00', tag: 'strat42', user_id: 'AB1234',
+      order_id: '1953367517686685697',
+      status: 'UPDATE',
+      exchange: 'NSE',
+      tradingsymbol: 'SBIN',
+      transaction_type: 'BUY',
+      order_type: 'LIMIT',
+      product: 'MIS',
+      quantity: 10,
+      filled_quantity: 4,
+      pending_quantity: 6,
+      price: 812.35,
+      trigger_price: 0,
+      average_price: 812.3,
+      order_timestamp: '2026-01-05 10:00:00',
+      tag: 'strat42',
+      user_id: 'AB1234',
     });
-    expect(kite).toMatchObject({ ok: true, value: { status: 'PARTIALLY_FILLED', clientTag: 'strat42', pendingQuantity: 6, brokerStatus: 'UPDATE' } });
+    expect(kite).toMatchObject({
+      ok: true,
+      value: { status: 'PARTIALLY_FILLED', clientTag: 'strat42', pendingQuantity: 6, brokerStatus: 'UPDATE' },
+    });
     const xts = normalizeXtsOrder(
       JSON.stringify({
-        AppOrderID: 1110037830, ClientID: 'JN0001', ExchangeOrderID: '1005239196374108', ExchangeSegment: 'NSECM',
-        ExchangeInstrumentID: 3045, OrderSide: 'Buy', OrderType: 'Limit', ProductType: 'MIS', OrderPrice: 812.35,
-        OrderQuantity: 225, OrderStopPrice: 0, OrderStatus: 'Cancelled', OrderAverageTradedPrice: '2,853.50',
-        LeavesQuantity: 150, CumulativeQuantity: 75, LastUpdateDateTime: '2025-01-30T14:08:02.0921673',
-        CancelRejectReason: '17071 : The order could have resulted in self trade ', OrderUniqueIdentifier: 'strat42',
+        AppOrderID: 1110037830,
+        ClientID: 'JN0001',
+        ExchangeOrderID: '1005239196374108',
+        ExchangeSegment: 'NSECM',
+        ExchangeInstrumentID: 3045,
+        OrderSide: 'Buy',
+        OrderType: 'Limit',
+        ProductType: 'MIS',
+        OrderPrice: 812.35,
+        OrderQuantity: 225,
+        OrderStopPrice: 0,
+        OrderStatus: 'Cancelled',
+        OrderAverageTradedPrice: '2,853.50',
+        LeavesQuantity: 150,
+        CumulativeQuantity: 75,
+        LastUpdateDateTime: '2025-01-30T14:08:02.0921673',
+        CancelRejectReason: '17071 : The order could have resulted in self trade ',
+        OrderUniqueIdentifier: 'strat42',
       }),
       { instruments },
     );
     expect(xts).toMatchObject({
       ok: true,
       value: {
-        brokerOrderId: '1110037830', symbol: 'SBIN', exchange: 'NSE', side: 'BUY', status: 'CANCELLED', filledQuantity: 75,
-        pendingQuantity: 0, averagePrice: 2853.5, clientTag: 'strat42', statusMessage: '17071 : The order could have resulted in self trade',
+        brokerOrderId: '1110037830',
+        symbol: 'SBIN',
+        exchange: 'NSE',
+        side: 'BUY',
+        status: 'CANCELLED',
+        filledQuantity: 75,
+        pendingQuantity: 0,
+        averagePrice: 2853.5,
+        clientTag: 'strat42',
+        statusMessage: '17071 : The order could have resulted in self trade',
       },
     });
   });

@@ -28,8 +28,15 @@ export const PlaceOrderRequestSchema = z
     if ((r.orderType === 'LIMIT' || r.orderType === 'SL') && !(r.price !== undefined && r.price > 0)) {
       ctx.addIssue({ code: 'custom', path: ['price'], message: `a ${r.orderType} order needs a price > 0` });
     }
-    if ((r.orderType === 'SL' || r.orderType === 'SL-M') && !(r.triggerPrice !== undefined && r.triggerPrice > 0)) {
-      ctx.addIssue({ code: 'custom', path: ['triggerPrice'], message: `a ${r.orderType} order needs a triggerPrice > 0` });
+    if (
+      (r.orderType === 'SL' || r.orderType === 'SL-M') &&
+      !(r.triggerPrice !== undefined && r.triggerPrice > 0)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['triggerPrice'],
+        message: `a ${r.orderType} order needs a triggerPrice > 0`,
+      });
     }
     if (r.disclosedQuantity !== undefined && r.disclosedQuantity > r.quantity) {
       ctx.addIssue({ code: 'custom', path: ['disclosedQuantity'], message: 'cannot exceed quantity' });
@@ -48,7 +55,10 @@ export const ModifyOrderRequestSchema = z
     disclosedQuantity: z.number().int().nonnegative().optional(),
   })
   .refine(
-    (r) => [r.orderType, r.quantity, r.price, r.triggerPrice, r.validity, r.disclosedQuantity].some((v) => v !== undefined),
+    (r) =>
+      [r.orderType, r.quantity, r.price, r.triggerPrice, r.validity, r.disclosedQuantity].some(
+        (v) => v !== undefined,
+      ),
     { message: 'a modification must change at least one field' },
   );
 

@@ -1,5 +1,12 @@
 import { CanonicalOrderSchema, type CanonicalOrder, type Product } from '@fillwire/events';
-import type { AccountRecord, HoldingRecord, OrderAck, PositionRecord, TickRecord, TradeRecord } from '../adapter.types';
+import type {
+  AccountRecord,
+  HoldingRecord,
+  OrderAck,
+  PositionRecord,
+  TickRecord,
+  TradeRecord,
+} from '../adapter.types';
 import { describeIssues } from '../parsing/broker-fields';
 import { parseIstTimeOfDay } from '../parsing/ist-time';
 import { isRecord, safely } from '../parsing/safe';
@@ -42,7 +49,8 @@ export function normalizeKiteOrder(raw: unknown, ctx: KiteContext = {}): Result<
     const o = parsed.data;
     const account = accountOf(ctx, o.user_id, o.account_id, o.placed_by);
     if (!account.ok) return fail(`kite order ${o.order_id}: ${account.error}`);
-    if (!ORDER_PRODUCTS.has(o.product)) return fail(`kite order ${o.order_id}: product: unsupported ${JSON.stringify(o.product)}`);
+    if (!ORDER_PRODUCTS.has(o.product))
+      return fail(`kite order ${o.order_id}: product: unsupported ${JSON.stringify(o.product)}`);
     const mapping = mapKiteStatus(o.status, { filledQuantity: o.filled_quantity, quantity: o.quantity });
     const order: CanonicalOrder = {
       broker: 'zerodha',
@@ -109,7 +117,11 @@ export function normalizeKiteTrade(raw: unknown, ctx: KiteContext = {}): Result<
   });
 }
 
-export function normalizeKitePosition(raw: unknown, scope: 'net' | 'day', ctx: KiteContext = {}): Result<PositionRecord> {
+export function normalizeKitePosition(
+  raw: unknown,
+  scope: 'net' | 'day',
+  ctx: KiteContext = {},
+): Result<PositionRecord> {
   return safely('kite position', () => {
     const parsed = KitePositionSchema.safeParse(raw);
     if (!parsed.success) return fail(describeIssues(parsed.error, 'kite position'));
@@ -179,7 +191,11 @@ export function normalizeKiteHolding(raw: unknown, ctx: KiteContext = {}): Resul
 }
 
 /** Profile (or session) and margins → AccountRecord. */
-export function normalizeKiteAccount(profile: unknown, margins: unknown, ctx: KiteContext = {}): Result<AccountRecord> {
+export function normalizeKiteAccount(
+  profile: unknown,
+  margins: unknown,
+  ctx: KiteContext = {},
+): Result<AccountRecord> {
   return safely('kite account', () => {
     let userId: string | undefined;
     let userName: string | null = null;
@@ -197,7 +213,13 @@ export function normalizeKiteAccount(profile: unknown, margins: unknown, ctx: Ki
       if (!m.success) return fail(describeIssues(m.error, 'kite margins'));
       for (const segment of ['equity', 'commodity'] as const) {
         const s = m.data[segment];
-        if (s) segments.push({ segment, net: s.net, availableCash: s.available.cash, utilised: s.utilised.debits });
+        if (s)
+          segments.push({
+            segment,
+            net: s.net,
+            availableCash: s.available.cash,
+            utilised: s.utilised.debits,
+          });
       }
     }
     return ok({ broker: 'zerodha', accountId: account.value, userName, segments });
@@ -228,7 +250,10 @@ export function normalizeKiteSession(raw: unknown): Result<KiteSession> {
 }
 
 /** Place/modify/cancel response data (incl. autoslice children) → OrderAck. */
-export function normalizeKiteOrderAck(raw: unknown, ctx: { accountId: string; clientTag?: string | null }): Result<OrderAck> {
+export function normalizeKiteOrderAck(
+  raw: unknown,
+  ctx: { accountId: string; clientTag?: string | null },
+): Result<OrderAck> {
   return safely('kite order response', () => {
     const parsed = KiteOrderAckSchema.safeParse(raw);
     if (!parsed.success) return fail(describeIssues(parsed.error, 'kite order response'));
@@ -240,7 +265,9 @@ export function normalizeKiteOrderAck(raw: unknown, ctx: { accountId: string; cl
     };
     if (parsed.data.children) {
       ack.children = parsed.data.children.map((c) =>
-        'order_id' in c ? { brokerOrderId: c.order_id } : { error: c.error.message, errorType: c.error.error_type },
+        'order_id' in c
+          ? { brokerOrderId: c.order_id }
+          : { error: c.error.message, errorType: c.error.error_type },
       );
     }
     return ok(ack);
@@ -257,7 +284,11 @@ export function normalizeKiteQuotes(raw: unknown): Result<TickRecord[]> {
       if (q.instrument_token === null || !Number.isSafeInteger(q.instrument_token)) {
         return fail(`kite quote ${key}: instrument_token: missing or not an integer`);
       }
-      ticks.push({ instrumentToken: q.instrument_token, lastPrice: q.last_price, exchangeTimestamp: q.timestamp });
+      ticks.push({
+        instrumentToken: q.instrument_token,
+        lastPrice: q.last_price,
+        exchangeTimestamp: q.timestamp,
+      });
     }
     return ok(ticks);
   });
@@ -272,6 +303,10 @@ export function parseKiteEnvelope(raw: unknown): Result<KiteEnvelope> {
     const parsed = KiteEnvelopeSchema.safeParse(raw);
     if (!parsed.success) return fail(describeIssues(parsed.error, 'kite envelope'));
     const e = parsed.data;
-    return ok(e.status === 'success' ? { ok: true, data: e.data } : { ok: false, errorType: e.error_type, message: e.message });
+    return ok(
+      e.status === 'success'
+        ? { ok: true, data: e.data }
+        : { ok: false, errorType: e.error_type, message: e.message },
+    );
   });
 }

@@ -30,7 +30,9 @@ export interface KiteModifyParams {
 export const KITE_VARIETY = 'regular';
 
 /** Our place request → Kite params. Prices are sent only where the order type uses them. */
-export function toKitePlaceParams(input: PlaceOrderRequest): Result<{ variety: typeof KITE_VARIETY; params: KitePlaceParams }> {
+export function toKitePlaceParams(
+  input: PlaceOrderRequest,
+): Result<{ variety: typeof KITE_VARIETY; params: KitePlaceParams }> {
   const checked = validatePlaceRequest(input);
   if (!checked.ok) return checked;
   const r = checked.value;

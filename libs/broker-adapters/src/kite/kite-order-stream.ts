@@ -193,12 +193,15 @@ export class KiteOrderStream {
 
   private armLiveness(): void {
     const limit = this.options.livenessMs ?? 7_000;
-    this.liveness = setInterval(() => {
-      if (Date.now() - this.lastFrameAt > limit) {
-        this.options.onError?.(`no ticker frame for ${limit} ms; reconnecting`, null);
-        this.socket?.terminate();
-      }
-    }, Math.max(100, Math.floor(limit / 3)));
+    this.liveness = setInterval(
+      () => {
+        if (Date.now() - this.lastFrameAt > limit) {
+          this.options.onError?.(`no ticker frame for ${limit} ms; reconnecting`, null);
+          this.socket?.terminate();
+        }
+      },
+      Math.max(100, Math.floor(limit / 3)),
+    );
     this.liveness.unref();
   }
 

@@ -24,11 +24,14 @@ export function decodeKiteTickFrame(frame: Uint8Array): Result<TickRecord[]> {
   const ticks: TickRecord[] = [];
   let offset = 2;
   for (let i = 0; i < count; i++) {
-    if (offset + 2 > frame.byteLength) return fail(`kite ticks: frame ends before packet ${i + 1} of ${count}`);
+    if (offset + 2 > frame.byteLength)
+      return fail(`kite ticks: frame ends before packet ${i + 1} of ${count}`);
     const length = view.getInt16(offset);
     offset += 2;
     if (length < 8 || offset + length > frame.byteLength) {
-      return fail(`kite ticks: packet ${i + 1} has length ${length}, ${frame.byteLength - offset} bytes left`);
+      return fail(
+        `kite ticks: packet ${i + 1} has length ${length}, ${frame.byteLength - offset} bytes left`,
+      );
     }
     const tick = decodeKitePacket(frame.subarray(offset, offset + length));
     if (!tick.ok) return fail(`kite ticks: packet ${i + 1}: ${tick.error}`);
@@ -40,7 +43,8 @@ export function decodeKiteTickFrame(frame: Uint8Array): Result<TickRecord[]> {
 
 /** One packet (ltp 8, quote 44, full 184; index 28/32 bytes) → tick. */
 export function decodeKitePacket(packet: Uint8Array): Result<TickRecord> {
-  if (packet.byteLength < 8) return fail(`packet of ${packet.byteLength} bytes is shorter than an LTP packet`);
+  if (packet.byteLength < 8)
+    return fail(`packet of ${packet.byteLength} bytes is shorter than an LTP packet`);
   const view = new DataView(packet.buffer, packet.byteOffset, packet.byteLength);
   const token = view.getUint32(0);
   const lastPrice = view.getInt32(4) / divisorOf(token);
@@ -52,7 +56,9 @@ export function decodeKitePacket(packet: Uint8Array): Result<TickRecord> {
 }
 
 /** Encodes LTP packets (tests and the paper broker's own feed). */
-export function encodeKiteLtpFrame(ticks: ReadonlyArray<{ instrumentToken: number; lastPrice: number }>): Buffer {
+export function encodeKiteLtpFrame(
+  ticks: ReadonlyArray<{ instrumentToken: number; lastPrice: number }>,
+): Buffer {
   const frame = Buffer.alloc(2 + ticks.length * 10);
   frame.writeInt16BE(ticks.length, 0);
   ticks.forEach((t, i) => {

@@ -3,6 +3,8 @@ import {
   zAmount,
   zExchange,
   zId,
+  zLenientNumber,
+  zLenientText,
   zNullableNumber,
   zOptionalId,
   zOrderType,
@@ -11,7 +13,6 @@ import {
   zQuantity,
   zRequiredQuantity,
   zSide,
-  zText,
   zTimestamp,
 } from '../parsing/broker-fields';
 
@@ -20,8 +21,6 @@ import {
  * 2^53). Fields we only pass along are lenient (`.catch(null)`): a surprising `guid` must not lose
  * an order update; fields we act on are strict and named in the error.
  */
-const lenientText = zText.catch(null);
-const lenientNumber = zNullableNumber.catch(null);
 
 /** Text that may reach us as raw text or, from kiteconnect, as something else; kept only if text. */
 const statusText = z.string().trim().min(1, 'empty status').max(64);
@@ -34,24 +33,24 @@ export const KiteOrderSchema = z.object({
   order_id: zId,
   exchange_order_id: zOptionalId.catch(null),
   parent_order_id: zOptionalId.catch(null),
-  placed_by: lenientText,
-  account_id: lenientText,
-  user_id: lenientText,
+  placed_by: zLenientText,
+  account_id: zLenientText,
+  user_id: zLenientText,
   status: statusText,
-  status_message: lenientText,
-  status_message_raw: lenientText,
+  status_message: zLenientText,
+  status_message_raw: zLenientText,
   order_timestamp: timestamp,
   exchange_update_timestamp: timestamp,
   exchange_timestamp: timestamp,
-  variety: lenientText,
+  variety: zLenientText,
   modified: z.boolean().nullish().catch(null),
   exchange: zExchange,
   tradingsymbol: z.string().trim().min(1, 'empty tradingsymbol').max(64),
-  instrument_token: lenientNumber,
+  instrument_token: zLenientNumber,
   order_type: zOrderType,
   transaction_type: zSide,
-  validity: lenientText,
-  validity_ttl: lenientNumber,
+  validity: zLenientText,
+  validity_ttl: zLenientNumber,
   product: zProductCode,
   quantity: zRequiredQuantity,
   disclosed_quantity: zQuantity.catch(0),
@@ -62,14 +61,14 @@ export const KiteOrderSchema = z.object({
   pending_quantity: zQuantity,
   cancelled_quantity: zQuantity,
   unfilled_quantity: zQuantity.catch(0),
-  market_protection: lenientNumber,
+  market_protection: zLenientNumber,
   meta: z.unknown().optional(),
-  tag: lenientText,
+  tag: zLenientText,
   tags: z.array(z.string()).nullish().catch(null),
-  guid: lenientText,
-  auction_number: lenientText,
-  app_id: lenientNumber,
-  checksum: lenientText,
+  guid: zLenientText,
+  auction_number: zLenientText,
+  app_id: zLenientNumber,
+  checksum: zLenientText,
 });
 export type KiteOrder = z.infer<typeof KiteOrderSchema>;
 
@@ -80,7 +79,7 @@ export const KiteTradeSchema = z.object({
   exchange_order_id: zOptionalId.catch(null),
   exchange: zExchange,
   tradingsymbol: z.string().trim().min(1, 'empty tradingsymbol').max(64),
-  instrument_token: lenientNumber,
+  instrument_token: zLenientNumber,
   product: zProductCode,
   average_price: zPrice,
   quantity: zQuantity,
@@ -95,7 +94,7 @@ export type KiteTrade = z.infer<typeof KiteTradeSchema>;
 export const KitePositionSchema = z.object({
   tradingsymbol: z.string().trim().min(1, 'empty tradingsymbol').max(64),
   exchange: zExchange,
-  instrument_token: lenientNumber,
+  instrument_token: zLenientNumber,
   product: zProductCode,
   quantity: zAmount,
   overnight_quantity: zAmount,
@@ -128,8 +127,8 @@ export const KitePositionsSchema = z.object({
 export const KiteHoldingSchema = z.object({
   tradingsymbol: z.string().trim().min(1).max(64),
   exchange: zExchange,
-  instrument_token: lenientNumber,
-  isin: lenientText,
+  instrument_token: zLenientNumber,
+  isin: zLenientText,
   product: zProductCode,
   quantity: zAmount,
   t1_quantity: zAmount,
@@ -165,7 +164,7 @@ export const KiteOrderAckSchema = z.object({
         z.object({ order_id: zId }),
         z.object({
           error: z.object({
-            code: lenientNumber,
+            code: zLenientNumber,
             error_type: z.string().catch('GeneralException'),
             message: z.string().catch('(no message)'),
           }),
@@ -178,15 +177,15 @@ export const KiteOrderAckSchema = z.object({
 /** POST /session/token data. */
 export const KiteSessionSchema = z.object({
   user_id: z.string().min(1),
-  user_name: lenientText,
-  user_shortname: lenientText,
-  email: lenientText,
-  broker: lenientText,
-  api_key: lenientText,
+  user_name: zLenientText,
+  user_shortname: zLenientText,
+  email: zLenientText,
+  broker: zLenientText,
+  api_key: zLenientText,
   access_token: z.string().min(1),
-  public_token: lenientText,
-  refresh_token: lenientText,
-  enctoken: lenientText,
+  public_token: zLenientText,
+  refresh_token: zLenientText,
+  enctoken: zLenientText,
   login_time: timestamp.catch(null),
   exchanges: z.array(z.string()).catch([]),
   products: z.array(z.string()).catch([]),
@@ -196,9 +195,9 @@ export const KiteSessionSchema = z.object({
 /** GET /user/profile data. */
 export const KiteProfileSchema = z.object({
   user_id: z.string().min(1),
-  user_name: lenientText,
-  email: lenientText,
-  broker: lenientText,
+  user_name: zLenientText,
+  email: zLenientText,
+  broker: zLenientText,
   exchanges: z.array(z.string()).catch([]),
   products: z.array(z.string()).catch([]),
   order_types: z.array(z.string()).catch([]),
@@ -207,8 +206,19 @@ export const KiteProfileSchema = z.object({
 const KiteSegmentMarginSchema = z.object({
   enabled: z.boolean().catch(true),
   net: zAmount,
-  available: z.object({ cash: zAmount, live_balance: zAmount, opening_balance: zAmount, collateral: zAmount }),
-  utilised: z.object({ debits: zAmount, exposure: zAmount, span: zAmount, m2m_realised: zAmount, m2m_unrealised: zAmount }),
+  available: z.object({
+    cash: zAmount,
+    live_balance: zAmount,
+    opening_balance: zAmount,
+    collateral: zAmount,
+  }),
+  utilised: z.object({
+    debits: zAmount,
+    exposure: zAmount,
+    span: zAmount,
+    m2m_realised: zAmount,
+    m2m_unrealised: zAmount,
+  }),
 });
 
 /** GET /user/margins data. */

@@ -1,7 +1,14 @@
 import axios, { type AxiosInstance } from 'axios';
 import { KiteConnect } from 'kiteconnect';
 import type { Broker, CanonicalOrder } from '@fillwire/events';
-import type { CancelOrderRequest, ModifyOrderRequest, OrderAck, PlaceOrderRequest, PositionRecord, TradeRecord } from '../adapter.types';
+import type {
+  CancelOrderRequest,
+  ModifyOrderRequest,
+  OrderAck,
+  PlaceOrderRequest,
+  PositionRecord,
+  TradeRecord,
+} from '../adapter.types';
 import { BrokerAdapter, receivedNow } from '../broker.adapter';
 import { BrokerInputError, BrokerUnavailableError } from '../broker-errors';
 import type { Result } from '../result';
@@ -35,7 +42,9 @@ export interface ZerodhaAdapterOptions {
   wsUrl?: string | null;
   timeoutMs?: number;
   /** Ticker tuning (liveness, backoff, LTP tokens). */
-  stream?: Partial<Pick<KiteOrderStreamOptions, 'tokens' | 'livenessMs' | 'initialBackoffMs' | 'maxBackoffMs' | 'jitter'>>;
+  stream?: Partial<
+    Pick<KiteOrderStreamOptions, 'tokens' | 'livenessMs' | 'initialBackoffMs' | 'maxBackoffMs' | 'jitter'>
+  >;
 }
 
 /**
@@ -66,8 +75,11 @@ export class ZerodhaAdapter extends BrokerAdapter {
 
   /** Exchanges a login `request_token` for an access token (needs apiSecret) and uses it. */
   async generateSession(requestToken: string): Promise<KiteSession> {
-    if (!this.options.apiSecret) throw new BrokerInputError('zerodha', 'apiSecret is required for generateSession', null);
-    const data = await this.call('read', () => this.kite.generateSession(requestToken, this.options.apiSecret ?? ''));
+    if (!this.options.apiSecret)
+      throw new BrokerInputError('zerodha', 'apiSecret is required for generateSession', null);
+    const data = await this.call('read', () =>
+      this.kite.generateSession(requestToken, this.options.apiSecret ?? ''),
+    );
     const session = this.reply(normalizeKiteSession(data));
     this.setAccessToken(session.accessToken);
     return session;
@@ -80,7 +92,12 @@ export class ZerodhaAdapter extends BrokerAdapter {
 
   /** Checks the session (profile + margins → onAccount) and opens the order stream when configured. */
   async connect(): Promise<void> {
-    if (!this.accessToken) throw new BrokerInputError('zerodha', 'no access token: call generateSession or setAccessToken first', null);
+    if (!this.accessToken)
+      throw new BrokerInputError(
+        'zerodha',
+        'no access token: call generateSession or setAccessToken first',
+        null,
+      );
     const [profile, margins] = await Promise.all([
       this.call('read', () => this.kite.getProfile()),
       this.call('read', () => this.kite.getMargins()),
@@ -112,13 +129,19 @@ export class ZerodhaAdapter extends BrokerAdapter {
 
   async placeOrder(request: PlaceOrderRequest): Promise<OrderAck> {
     const mapped = this.require(toKitePlaceParams(request));
-    const data = await this.call('write', () => this.kite.placeOrder(mapped.variety, mapped.params as PlaceParams));
-    return this.reply(normalizeKiteOrderAck(data, { accountId: this.accountId, clientTag: request.tag ?? null }));
+    const data = await this.call('write', () =>
+      this.kite.placeOrder(mapped.variety, mapped.params as PlaceParams),
+    );
+    return this.reply(
+      normalizeKiteOrderAck(data, { accountId: this.accountId, clientTag: request.tag ?? null }),
+    );
   }
 
   async modifyOrder(request: ModifyOrderRequest): Promise<OrderAck> {
     const mapped = this.require(toKiteModifyParams(request));
-    const data = await this.call('write', () => this.kite.modifyOrder(mapped.variety, mapped.orderId, mapped.params as ModifyParams));
+    const data = await this.call('write', () =>
+      this.kite.modifyOrder(mapped.variety, mapped.orderId, mapped.params as ModifyParams),
+    );
     return this.reply(normalizeKiteOrderAck(data, { accountId: this.accountId }));
   }
 
@@ -150,7 +173,12 @@ export class ZerodhaAdapter extends BrokerAdapter {
   async getPositions(): Promise<PositionRecord[]> {
     const data = await this.call('read', () => this.kite.getPositions());
     const positions = normalizeKitePositions(data, { accountId: this.accountId });
-    if (!positions.ok) throw new BrokerUnavailableError('zerodha', `unusable positions reply: ${positions.error}`, 'DataException');
+    if (!positions.ok)
+      throw new BrokerUnavailableError(
+        'zerodha',
+        `unusable positions reply: ${positions.error}`,
+        'DataException',
+      );
     return positions.value;
   }
 
@@ -186,7 +214,8 @@ export class ZerodhaAdapter extends BrokerAdapter {
   }
 
   private normalizeRows<T>(rows: unknown, normalize: (row: unknown) => Result<T>): T[] {
-    if (!Array.isArray(rows)) throw new BrokerUnavailableError('zerodha', 'expected a list in the reply', 'DataException');
+    if (!Array.isArray(rows))
+      throw new BrokerUnavailableError('zerodha', 'expected a list in the reply', 'DataException');
     const out: T[] = [];
     for (const row of rows as unknown[]) {
       const r = normalize(row);

@@ -2,19 +2,30 @@ import { z } from 'zod';
 import type { Exchange, OrderType, Side } from '@fillwire/events';
 import type { Result } from '../result';
 import { parseBrokerTimestamp } from './ist-time';
-import { parseAmount, parseId, parseNumeric, parseOptionalId, parseOptionalText, parsePrice, parseQuantity } from './numeric';
+import {
+  parseAmount,
+  parseId,
+  parseNumeric,
+  parseOptionalId,
+  parseOptionalText,
+  parsePrice,
+  parseQuantity,
+} from './numeric';
 
 /**
  * zod field types for broker payloads. Each wraps one of the never-throwing parsers, so a schema
  * both validates and converts, and every issue carries the field's path.
  */
 function field<T>(parse: (value: unknown) => Result<T>) {
-  return z.unknown().optional().transform((value, ctx): T => {
-    const result = parse(value);
-    if (result.ok) return result.value;
-    ctx.addIssue({ code: 'custom', message: result.error });
-    return z.NEVER;
-  });
+  return z
+    .unknown()
+    .optional()
+    .transform((value, ctx): T => {
+      const result = parse(value);
+      if (result.ok) return result.value;
+      ctx.addIssue({ code: 'custom', message: result.error });
+      return z.NEVER;
+    });
 }
 
 export const zId = field((v) => parseId(v, ''));
@@ -22,13 +33,20 @@ export const zOptionalId = field((v) => parseOptionalId(v, ''));
 export const zQuantity = field((v) => parseQuantity(v, ''));
 /** A quantity the order cannot do without: missing or empty is an error, not 0. */
 export const zRequiredQuantity = field((v) =>
-  v === undefined || v === null || v === '' ? { ok: false as const, error: 'missing quantity' } : parseQuantity(v, ''),
+  v === undefined || v === null || v === ''
+    ? { ok: false as const, error: 'missing quantity' }
+    : parseQuantity(v, ''),
 );
 export const zPrice = field((v) => parsePrice(v, ''));
 export const zAmount = field((v) => parseAmount(v, ''));
 export const zNullableNumber = field((v) => parseNumeric(v, ''));
 export const zText = field((v) => parseOptionalText(v, ''));
 export const zTimestamp = field((v) => parseBrokerTimestamp(v, ''));
+
+/** Pass-through fields: a surprising value becomes null instead of losing the whole update. */
+export const zLenientText = zText.catch(null);
+export const zLenientNumber = zNullableNumber.catch(null);
+export const zLenientTimestamp = zTimestamp.catch(null);
 
 function lookup<T extends string>(table: Readonly<Record<string, T>>, what: string) {
   return field((value): Result<T> => {
@@ -37,12 +55,21 @@ function lookup<T extends string>(table: Readonly<Record<string, T>>, what: stri
     }
     const key = String(value).trim().toUpperCase().replace(/[\s_]/g, '');
     const hit = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
-    return hit ? { ok: true, value: hit } : { ok: false, error: `unknown ${what} ${JSON.stringify(String(value).slice(0, 30))}` };
+    return hit
+      ? { ok: true, value: hit }
+      : { ok: false, error: `unknown ${what} ${JSON.stringify(String(value).slice(0, 30))}` };
   });
 }
 
 /** Buy/BUY/buy (XTS answers `Buy`, takes `BUY`); XTS numeric side codes 49/50 too. */
-export const SIDES: Readonly<Record<string, Side>> = { BUY: 'BUY', SELL: 'SELL', B: 'BUY', S: 'SELL', '49': 'BUY', '50': 'SELL' };
+export const SIDES: Readonly<Record<string, Side>> = {
+  BUY: 'BUY',
+  SELL: 'SELL',
+  B: 'BUY',
+  S: 'SELL',
+  '49': 'BUY',
+  '50': 'SELL',
+};
 export const zSide = lookup(SIDES, 'side');
 
 /** Kite MARKET/LIMIT/SL/SL-M and XTS Market/Limit/StopLimit/StopMarket (any case; numeric codes). */
@@ -101,11 +128,20 @@ export const XTS_SEGMENTS: Readonly<Record<Exchange, string>> = {
 };
 
 /** Broker product as given ("CO", "BO" exist in position books); upper-cased, XTS numeric codes named. */
-const XTS_PRODUCT_CODES: Readonly<Record<string, string>> = { '1': 'MIS', '2': 'NRML', '4': 'CNC', '8': 'CO', '16': 'BO', '32': 'MTF' };
+const XTS_PRODUCT_CODES: Readonly<Record<string, string>> = {
+  '1': 'MIS',
+  '2': 'NRML',
+  '4': 'CNC',
+  '8': 'CO',
+  '16': 'BO',
+  '32': 'MTF',
+};
 export const zProductCode = field((value): Result<string> => {
-  if (typeof value !== 'string' && typeof value !== 'number') return { ok: false, error: `expected a product, got ${typeof value}` };
+  if (typeof value !== 'string' && typeof value !== 'number')
+    return { ok: false, error: `expected a product, got ${typeof value}` };
   const text = String(value).trim().toUpperCase();
-  if (text === '' || text.length > 16) return { ok: false, error: `invalid product ${JSON.stringify(text.slice(0, 20))}` };
+  if (text === '' || text.length > 16)
+    return { ok: false, error: `invalid product ${JSON.stringify(text.slice(0, 20))}` };
   return { ok: true, value: XTS_PRODUCT_CODES[text] ?? text };
 });
 

@@ -8,6 +8,11 @@ const IST_OFFSET_MINUTES = 330;
 const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 // 30-01-2025 14:08:02 (XTS docs, older servers, the *API fields), optionally with an offset.
 const DMY = /^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+/** Each format with the capture groups of its year, month and day. */
+const FORMATS: ReadonlyArray<readonly [RegExp, readonly [number, number, number]]> = [
+  [ISO_LIKE, [1, 2, 3]],
+  [DMY, [3, 2, 1]],
+];
 const TIME_ONLY = /^(\d{2}):(\d{2}):(\d{2})$/;
 
 /** XTS fills "no date" with 1980-01-01 (OrderExpiryDate); anything that early is a sentinel. */
@@ -71,30 +76,15 @@ export function parseBrokerTimestamp(value: unknown, field: string): Result<numb
   if (typeof value !== 'string') return fail(at(field, `expected a timestamp string, got ${typeof value}`));
   const text = value.trim();
   if (text === '') return ok(null);
-  let m = ISO_LIKE.exec(text);
-  if (m) {
+  // Both formats carry the same parts; only the position of year, month and day differs.
+  for (const [pattern, [y, mo, d]] of FORMATS) {
+    const m = pattern.exec(text);
+    if (!m) continue;
     return toEpoch(
       {
-        year: Number(m[1]),
-        month: Number(m[2]),
-        day: Number(m[3]),
-        hour: Number(m[4]),
-        minute: Number(m[5]),
-        second: Number(m[6]),
-        millis: fractionToMillis(m[7]),
-        offsetMinutes: offsetOf(m[8]),
-      },
-      field,
-      text,
-    );
-  }
-  m = DMY.exec(text);
-  if (m) {
-    return toEpoch(
-      {
-        year: Number(m[3]),
-        month: Number(m[2]),
-        day: Number(m[1]),
+        year: Number(m[y]),
+        month: Number(m[mo]),
+        day: Number(m[d]),
         hour: Number(m[4]),
         minute: Number(m[5]),
         second: Number(m[6]),
@@ -135,7 +125,11 @@ function fromClientDate(date: Date, field: string): Result<number | null> {
  * Kite trade rows carry `order_timestamp` as time only ("09:16:39"); it is placed on the IST date of
  * `reference` (the fill time). Without a reference it is unknown (null).
  */
-export function parseIstTimeOfDay(value: unknown, field: string, reference: number | null): Result<number | null> {
+export function parseIstTimeOfDay(
+  value: unknown,
+  field: string,
+  reference: number | null,
+): Result<number | null> {
   if (value === null || value === undefined || value === '') return ok(null);
   if (typeof value !== 'string') return fail(at(field, `expected hh:mm:ss, got ${typeof value}`));
   const m = TIME_ONLY.exec(value.trim());

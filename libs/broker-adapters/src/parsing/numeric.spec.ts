@@ -25,7 +25,10 @@ describe('broker numbers', () => {
 
   it('rejects Infinity, objects and booleans', () => {
     expect(parseNumeric(Infinity, 'x').ok).toBe(false);
-    expect(parseNumeric({}, 'x')).toEqual({ ok: false, error: 'x: expected a number or numeric string, got object' });
+    expect(parseNumeric({}, 'x')).toEqual({
+      ok: false,
+      error: 'x: expected a number or numeric string, got object',
+    });
     expect(parseNumeric(true, 'x').ok).toBe(false);
   });
 
@@ -45,7 +48,10 @@ describe('broker numbers', () => {
     expect(unsafe.ok).toBe(false);
     expect(!unsafe.ok && unsafe.error).toContain('order_id: numeric id');
     expect(parseId('', 'order_id').ok).toBe(false);
-    expect(parseId(null, 'order_id')).toEqual({ ok: false, error: 'order_id: expected an id string, got null' });
+    expect(parseId(null, 'order_id')).toEqual({
+      ok: false,
+      error: 'order_id: expected an id string, got null',
+    });
     expect(parseOptionalId('', 'ExchangeOrderID')).toEqual({ ok: true, value: null });
   });
 });

@@ -15,12 +15,15 @@ export function parseNumeric(value: unknown, field: string): Result<number | nul
     if (Number.isNaN(value)) return ok(null);
     return Number.isFinite(value) ? ok(value) : fail(at(field, `not a finite number (${String(value)})`));
   }
-  if (typeof value !== 'string') return fail(at(field, `expected a number or numeric string, got ${typeof value}`));
+  if (typeof value !== 'string')
+    return fail(at(field, `expected a number or numeric string, got ${typeof value}`));
   const text = value.trim();
   if (text === '' || /^nan$/i.test(text)) return ok(null);
   if (!DECIMAL.test(text)) return fail(at(field, `not a number ${JSON.stringify(value.slice(0, 40))}`));
   const parsed = Number(text.replace(/,/g, ''));
-  return Number.isFinite(parsed) ? ok(parsed) : fail(at(field, `number out of range ${JSON.stringify(value.slice(0, 40))}`));
+  return Number.isFinite(parsed)
+    ? ok(parsed)
+    : fail(at(field, `number out of range ${JSON.stringify(value.slice(0, 40))}`));
 }
 
 /** Like parseNumeric, with a default for "no value". */
@@ -35,7 +38,8 @@ export function parseQuantity(value: unknown, field: string, fallback = 0): Resu
   const parsed = parseNumericOr(value, field, fallback);
   if (!parsed.ok) return parsed;
   const n = parsed.value;
-  if (!Number.isSafeInteger(n) || n < 0) return fail(at(field, `expected a whole non-negative quantity, got ${n}`));
+  if (!Number.isSafeInteger(n) || n < 0)
+    return fail(at(field, `expected a whole non-negative quantity, got ${n}`));
   return ok(n);
 }
 
@@ -65,7 +69,9 @@ export function parseId(value: unknown, field: string): Result<string> {
   }
   if (typeof value === 'number') {
     if (Number.isSafeInteger(value) && value >= 0) return ok(String(value));
-    return fail(at(field, `numeric id ${String(value)} is not a safe integer (ids above 2^53 must arrive as strings)`));
+    return fail(
+      at(field, `numeric id ${String(value)} is not a safe integer (ids above 2^53 must arrive as strings)`),
+    );
   }
   if (typeof value === 'bigint') return value >= 0n ? ok(value.toString()) : fail(at(field, `negative id`));
   return fail(at(field, `expected an id string, got ${value === null ? 'null' : typeof value}`));

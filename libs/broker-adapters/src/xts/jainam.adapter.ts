@@ -14,7 +14,14 @@ import { BrokerAuthError, BrokerInputError, BrokerUnavailableError } from '../br
 import type { Result } from '../result';
 import { standardXtsEndpoints, type XtsEndpoints } from './xts-endpoints';
 import { XtsInteractiveSocket } from './xts-interactive-socket';
-import { normalizeXtsOrder, normalizeXtsOrderAck, normalizeXtsPosition, normalizeXtsPositions, normalizeXtsTrade, type XtsSession } from './xts-normalize';
+import {
+  normalizeXtsOrder,
+  normalizeXtsOrderAck,
+  normalizeXtsPosition,
+  normalizeXtsPositions,
+  normalizeXtsTrade,
+  type XtsSession,
+} from './xts-normalize';
 import { toXtsCancelQuery, toXtsModifyBody, toXtsPlaceBody } from './xts-order-mapping';
 import { XtsRestClient, type XtsOperation } from './xts-rest-client';
 
@@ -53,7 +60,8 @@ export class JainamAdapter extends BrokerAdapter {
 
   constructor(private readonly options: JainamAdapterOptions) {
     super(options.accountId);
-    const endpoints = options.endpoints ?? (options.baseUrl ? standardXtsEndpoints(options.baseUrl) : undefined);
+    const endpoints =
+      options.endpoints ?? (options.baseUrl ? standardXtsEndpoints(options.baseUrl) : undefined);
     if (!endpoints) throw new Error('JainamAdapter needs baseUrl or endpoints');
     this.endpoints = endpoints;
     this.rest = new XtsRestClient({
@@ -97,7 +105,8 @@ export class JainamAdapter extends BrokerAdapter {
       onState: (state, reason) => {
         if (this.socket !== socket) return;
         // Only forget the session this socket used; a newer login must survive a late logout.
-        if ((state === 'auth-failed' || state === 'logged-out') && this.rest.current?.token === session.token) this.rest.setSession(null);
+        if ((state === 'auth-failed' || state === 'logged-out') && this.rest.current?.token === session.token)
+          this.rest.setSession(null);
         this.setSocketState(state, reason);
       },
     });
@@ -121,14 +130,18 @@ export class JainamAdapter extends BrokerAdapter {
   async placeOrder(request: PlaceOrderRequest): Promise<OrderAck> {
     const body = this.require(toXtsPlaceBody(request, this.options.instruments, this.options.clientID));
     const result = await this.call('write', 'POST', '/orders', { body });
-    return this.reply(normalizeXtsOrderAck(result, { accountId: this.accountId, clientTag: request.tag ?? null }));
+    return this.reply(
+      normalizeXtsOrderAck(result, { accountId: this.accountId, clientTag: request.tag ?? null }),
+    );
   }
 
   async modifyOrder(request: ModifyOrderRequest): Promise<OrderAck> {
     const current = await this.currentOrder(request.brokerOrderId);
     const body = this.require(toXtsModifyBody(request, current, this.options.clientID));
     const result = await this.call('write', 'PUT', '/orders', { body });
-    return this.reply(normalizeXtsOrderAck(result, { accountId: this.accountId, clientTag: current.clientTag }));
+    return this.reply(
+      normalizeXtsOrderAck(result, { accountId: this.accountId, clientTag: current.clientTag }),
+    );
   }
 
   async cancelOrder(request: CancelOrderRequest): Promise<OrderAck> {
@@ -143,7 +156,9 @@ export class JainamAdapter extends BrokerAdapter {
   }
 
   async getOrderHistory(brokerOrderId: string): Promise<CanonicalOrder[]> {
-    const result = await this.call('read', 'GET', '/orders', { params: { ...this.clientParams(), appOrderID: brokerOrderId } });
+    const result = await this.call('read', 'GET', '/orders', {
+      params: { ...this.clientParams(), appOrderID: brokerOrderId },
+    });
     return this.rows(result, (row) => normalizeXtsOrder(row, this.ctx()));
   }
 
@@ -153,13 +168,27 @@ export class JainamAdapter extends BrokerAdapter {
   }
 
   async getPositions(dayOrNet: 'NetWise' | 'DayWise' = 'NetWise'): Promise<PositionRecord[]> {
-    const result = await this.call('read', 'GET', '/portfolio/positions', { params: { ...this.clientParams(), dayOrNet } });
-    const positions = normalizeXtsPositions(result, { ...this.ctx(), scope: dayOrNet === 'DayWise' ? 'day' : 'net' });
-    if (!positions.ok) throw new BrokerUnavailableError('jainam', `unusable positions reply: ${positions.error}`, 'DataException');
+    const result = await this.call('read', 'GET', '/portfolio/positions', {
+      params: { ...this.clientParams(), dayOrNet },
+    });
+    const positions = normalizeXtsPositions(result, {
+      ...this.ctx(),
+      scope: dayOrNet === 'DayWise' ? 'day' : 'net',
+    });
+    if (!positions.ok)
+      throw new BrokerUnavailableError(
+        'jainam',
+        `unusable positions reply: ${positions.error}`,
+        'DataException',
+      );
     return positions.value;
   }
 
-  private handleSocketEvent(event: 'order' | 'trade' | 'position', payload: unknown, receivedAt: number): void {
+  private handleSocketEvent(
+    event: 'order' | 'trade' | 'position',
+    payload: unknown,
+    receivedAt: number,
+  ): void {
     const meta = { channel: 'socket' as const, receivedAt };
     switch (event) {
       case 'order': {
@@ -191,7 +220,12 @@ export class JainamAdapter extends BrokerAdapter {
   }
 
   /** A REST call; an invalid token leads to one single-flight re-login and one retry. */
-  private async call(operation: XtsOperation, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: { params?: object; body?: object }): Promise<unknown> {
+  private async call(
+    operation: XtsOperation,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    options: { params?: object; body?: object },
+  ): Promise<unknown> {
     const token = this.rest.current?.token;
     try {
       return await this.rest.request(operation, method, path, options);
@@ -217,7 +251,8 @@ export class JainamAdapter extends BrokerAdapter {
   }
 
   private rows<T>(result: unknown, normalize: (row: unknown) => Result<T>): T[] {
-    if (!Array.isArray(result)) throw new BrokerUnavailableError('jainam', 'expected a list in the reply', 'DataException');
+    if (!Array.isArray(result))
+      throw new BrokerUnavailableError('jainam', 'expected a list in the reply', 'DataException');
     const out: T[] = [];
     for (const row of result as unknown[]) {
       const r = normalize(row);

@@ -12,7 +12,11 @@ export interface XtsEndpoints {
 export function standardXtsEndpoints(rootUrl: string): XtsEndpoints {
   const url = new URL(rootUrl);
   const prefix = url.pathname.replace(/\/+$/, '');
-  return { origin: url.origin, restBase: `${url.origin}${prefix}/interactive`, socketPath: `${prefix}/interactive/socket.io` };
+  return {
+    origin: url.origin,
+    restBase: `${url.origin}${prefix}/interactive`,
+    socketPath: `${prefix}/interactive/socket.io`,
+  };
 }
 
 /**
@@ -23,5 +27,9 @@ export function hostLookupXtsEndpoints(connectionString: string): XtsEndpoints {
   const url = new URL(connectionString);
   const path = url.pathname.replace(/\/+$/, '');
   const first = path.split('/').filter(Boolean)[0];
-  return { origin: url.origin, restBase: `${url.origin}${path}`, socketPath: first ? `/${first}/socket.io` : '/socket.io' };
+  return {
+    origin: url.origin,
+    restBase: `${url.origin}${path}`,
+    socketPath: first ? `/${first}/socket.io` : '/socket.io',
+  };
 }

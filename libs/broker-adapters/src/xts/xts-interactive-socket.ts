@@ -56,10 +56,13 @@ export class XtsInteractiveSocket {
         if (error) reject(error);
         else resolve();
       };
-      const timer = setTimeout(() => {
-        this.fail('disconnected', `not joined within ${o.connectTimeoutMs ?? 10_000} ms`);
-        settle(new Error('XTS socket: not joined in time'));
-      }, (o.connectTimeoutMs ?? 10_000) + 500);
+      const timer = setTimeout(
+        () => {
+          this.fail('disconnected', `not joined within ${o.connectTimeoutMs ?? 10_000} ms`);
+          settle(new Error('XTS socket: not joined in time'));
+        },
+        (o.connectTimeoutMs ?? 10_000) + 500,
+      );
       timer.unref();
 
       socket.on('joined', () => {
@@ -90,7 +93,9 @@ export class XtsInteractiveSocket {
         settle(new Error(`XTS socket: disconnected before joined (${describe(reason)})`));
       });
       for (const event of ['order', 'trade', 'position'] as const) {
-        socket.on(event, (payload: unknown) => o.onEvent(event, payload, performance.timeOrigin + performance.now()));
+        socket.on(event, (payload: unknown) =>
+          o.onEvent(event, payload, performance.timeOrigin + performance.now()),
+        );
       }
     });
   }

@@ -29,7 +29,12 @@ function accountOf(ctx: XtsContext, ...candidates: Array<string | null | undefin
   return found ? ok(found) : fail('accountId: not given and no ClientID/AccountID/LoginID in the payload');
 }
 
-function symbolOf(ctx: XtsContext, exchange: Exchange, instrumentId: string | null, tradingSymbol: string | null): string | null {
+function symbolOf(
+  ctx: XtsContext,
+  exchange: Exchange,
+  instrumentId: string | null,
+  tradingSymbol: string | null,
+): string | null {
   const id = instrumentId === null ? NaN : Number(instrumentId);
   const resolved = Number.isSafeInteger(id) ? ctx.instruments?.fromXtsInstrumentId(exchange, id) : undefined;
   return resolved ?? tradingSymbol ?? instrumentId;
@@ -56,12 +61,16 @@ export function normalizeXtsOrder(raw: unknown, ctx: XtsContext = {}): Result<Ca
     const what = `xts order ${o.AppOrderID}`;
     const account = accountOf(ctx, o.ClientID, o.LoginID);
     if (!account.ok) return fail(`${what}: ${account.error}`);
-    if (!ORDER_PRODUCTS.has(o.ProductType)) return fail(`${what}: ProductType: unsupported ${JSON.stringify(o.ProductType)}`);
+    if (!ORDER_PRODUCTS.has(o.ProductType))
+      return fail(`${what}: ProductType: unsupported ${JSON.stringify(o.ProductType)}`);
     const symbol = symbolOf(ctx, o.ExchangeSegment, o.ExchangeInstrumentID, o.TradingSymbol);
     if (symbol === null) return fail(`${what}: no symbol`);
     const average = o.OrderAverageTradedPrice ?? o.OrderAverageTradedPriceAPI ?? 0;
     if (average < 0) return fail(`${what}: OrderAverageTradedPrice: negative ${average}`);
-    const mapping = mapXtsStatus(o.OrderStatus, { cumulativeQuantity: o.CumulativeQuantity, orderQuantity: o.OrderQuantity });
+    const mapping = mapXtsStatus(o.OrderStatus, {
+      cumulativeQuantity: o.CumulativeQuantity,
+      orderQuantity: o.OrderQuantity,
+    });
     const leaves = o.LeavesQuantity ?? Math.max(0, o.OrderQuantity - o.CumulativeQuantity);
     const order: CanonicalOrder = {
       broker: 'jainam',
@@ -129,7 +138,10 @@ export function normalizeXtsTrade(raw: unknown, ctx: XtsContext = {}): Result<Tr
 }
 
 /** XTS position (socket 9002 or REST positionList row) → PositionRecord. */
-export function normalizeXtsPosition(raw: unknown, ctx: XtsContext & { scope?: 'net' | 'day' } = {}): Result<PositionRecord> {
+export function normalizeXtsPosition(
+  raw: unknown,
+  ctx: XtsContext & { scope?: 'net' | 'day' } = {},
+): Result<PositionRecord> {
   return safely('xts position', () => {
     const body = unwrap(raw, 'xts position');
     if (!body.ok) return body;
@@ -171,7 +183,10 @@ export function normalizeXtsPosition(raw: unknown, ctx: XtsContext & { scope?: '
 }
 
 /** `result` of GET /portfolio/positions: `{positionList:[...]}` (or a bare array on some servers). */
-export function normalizeXtsPositions(result: unknown, ctx: XtsContext & { scope?: 'net' | 'day' } = {}): Result<PositionRecord[]> {
+export function normalizeXtsPositions(
+  result: unknown,
+  ctx: XtsContext & { scope?: 'net' | 'day' } = {},
+): Result<PositionRecord[]> {
   return safely('xts positions', () => {
     const parsed = XtsPositionsResultSchema.safeParse(result);
     if (!parsed.success) return fail(describeIssues(parsed.error, 'xts positions'));
@@ -187,7 +202,10 @@ export function normalizeXtsPositions(result: unknown, ctx: XtsContext & { scope
 }
 
 /** Place/modify `result` (object) or cancel `result` (object or one-element array) → OrderAck. */
-export function normalizeXtsOrderAck(result: unknown, ctx: { accountId: string; clientTag?: string | null }): Result<OrderAck> {
+export function normalizeXtsOrderAck(
+  result: unknown,
+  ctx: { accountId: string; clientTag?: string | null },
+): Result<OrderAck> {
   return safely('xts order response', () => {
     const row: unknown = Array.isArray(result) ? (result as unknown[])[0] : result;
     const parsed = XtsOrderAckSchema.safeParse(row);
@@ -230,6 +248,11 @@ export function normalizeXtsLogin(result: unknown): Result<XtsSession> {
     const parsed = XtsLoginResultSchema.safeParse(result);
     if (!parsed.success) return fail(describeIssues(parsed.error, 'xts login'));
     const r = parsed.data;
-    return ok({ token: r.token, userID: r.userID ?? null, isInvestorClient: r.isInvestorClient, clientCodes: r.clientCodes });
+    return ok({
+      token: r.token,
+      userID: r.userID ?? null,
+      isInvestorClient: r.isInvestorClient,
+      clientCodes: r.clientCodes,
+    });
   });
 }

@@ -80,7 +80,10 @@ export function toXtsPlaceBody(
 
 export function toXtsModifyBody(
   input: ModifyOrderRequest,
-  current: Pick<CanonicalOrder, 'product' | 'orderType' | 'quantity' | 'price' | 'triggerPrice' | 'clientTag'>,
+  current: Pick<
+    CanonicalOrder,
+    'product' | 'orderType' | 'quantity' | 'price' | 'triggerPrice' | 'clientTag'
+  >,
   clientID?: string,
 ): Result<XtsModifyBody> {
   const checked = validateModifyRequest(input);
@@ -113,5 +116,9 @@ export function toXtsCancelQuery(
 ): Result<{ appOrderID: number; orderUniqueIdentifier: string; clientID?: string }> {
   const appOrderID = toAppOrderId(brokerOrderId);
   if (!appOrderID.ok) return appOrderID;
-  return ok({ appOrderID: appOrderID.value, orderUniqueIdentifier: clientTag ?? '', ...(clientID ? { clientID } : {}) });
+  return ok({
+    appOrderID: appOrderID.value,
+    orderUniqueIdentifier: clientTag ?? '',
+    ...(clientID ? { clientID } : {}),
+  });
 }

@@ -23,8 +23,15 @@ export interface XtsRestClientOptions {
 
 export type XtsOperation = 'read' | 'write';
 
-const AMBIGUOUS_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
-const TOKEN_TROUBLE = /invalid token|token (is )?(expired|invalid)|session (has )?(expired|invalid)|unauthori[sz]ed/i;
+const AMBIGUOUS_CODES = new Set([
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+const TOKEN_TROUBLE =
+  /invalid token|token (is )?(expired|invalid)|session (has )?(expired|invalid)|unauthori[sz]ed/i;
 
 /**
  * XTS interactive REST over axios. Every reply is read as the `{type, code, description, result}`
@@ -67,7 +74,8 @@ export class XtsRestClient {
    */
   login(staleToken?: string): Promise<XtsSession> {
     if (this.loginInFlight) return this.loginInFlight;
-    if (staleToken !== undefined && this.session && this.session.token !== staleToken) return Promise.resolve(this.session);
+    if (staleToken !== undefined && this.session && this.session.token !== staleToken)
+      return Promise.resolve(this.session);
     this.loginInFlight = this.doLogin().finally(() => {
       this.loginInFlight = null;
     });
@@ -88,7 +96,12 @@ export class XtsRestClient {
   }
 
   /** An authenticated call; returns the envelope's `result`. */
-  async request(operation: XtsOperation, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: { params?: object; body?: object } = {}): Promise<unknown> {
+  async request(
+    operation: XtsOperation,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    options: { params?: object; body?: object } = {},
+  ): Promise<unknown> {
     const session = await this.ensureSession();
     return this.send(operation, method, path, { ...options, token: session.token });
   }
@@ -104,12 +117,14 @@ export class XtsRestClient {
     try {
       const result = await this.send('read', 'POST', '/user/session', { body });
       const session = normalizeXtsLogin(result);
-      if (!session.ok) throw new BrokerUnavailableError('jainam', `unusable login reply: ${session.error}`, 'DataException');
+      if (!session.ok)
+        throw new BrokerUnavailableError('jainam', `unusable login reply: ${session.error}`, 'DataException');
       this.session = session.value;
       return session.value;
     } catch (error) {
       // Wrong app key/secret is an auth problem, not the user's order input.
-      if (error instanceof BrokerInputError) throw new BrokerAuthError('jainam', error.brokerMessage, error.brokerCode, { cause: error });
+      if (error instanceof BrokerInputError)
+        throw new BrokerAuthError('jainam', error.brokerMessage, error.brokerCode, { cause: error });
       throw error;
     }
   }
@@ -149,7 +164,8 @@ export class XtsRestClient {
       if (options.token && this.session?.token === options.token) this.session = null;
       throw new BrokerAuthError('jainam', message, e.code || null);
     }
-    if (status === 429 || /rate.?limit|too many/i.test(`${e.code} ${message}`)) throw new BrokerRateLimitError('jainam', message, e.code || null);
+    if (status === 429 || /rate.?limit|too many/i.test(`${e.code} ${message}`))
+      throw new BrokerRateLimitError('jainam', message, e.code || null);
     if (status >= 500) throw new BrokerUnavailableError('jainam', message, e.code || null);
     throw new BrokerInputError('jainam', message, e.code || null);
   }
@@ -157,7 +173,8 @@ export class XtsRestClient {
   private networkError(error: unknown, operation: XtsOperation): BrokerError {
     const code = isAxiosError(error) ? (error.code ?? '') : '';
     const message = error instanceof Error ? error.message : String(error);
-    if (operation === 'write' && AMBIGUOUS_CODES.has(code)) return new BrokerTimeoutError('jainam', message, code, { cause: error });
+    if (operation === 'write' && AMBIGUOUS_CODES.has(code))
+      return new BrokerTimeoutError('jainam', message, code, { cause: error });
     return new BrokerUnavailableError('jainam', message, code || null, { cause: error });
   }
 }

@@ -3,6 +3,9 @@ import {
   zAmount,
   zExchange,
   zId,
+  zLenientNumber,
+  zLenientText,
+  zLenientTimestamp,
   zNullableNumber,
   zOptionalId,
   zOrderType,
@@ -11,7 +14,6 @@ import {
   zQuantity,
   zRequiredQuantity,
   zSide,
-  zText,
   zTimestamp,
 } from '../parsing/broker-fields';
 
@@ -20,47 +22,44 @@ import {
  * strings with thousands separators, "NaN" or ""; `Buy`/`BUY`; two timestamp formats. Fields we act
  * on are strict and named in errors, the rest lenient (`.catch`).
  */
-const lenientText = zText.catch(null);
-const lenientNumber = zNullableNumber.catch(null);
-const lenientTimestamp = zTimestamp.catch(null);
 
 /** OrderStatus is a string ("PartiallyFilled") or, on some servers, its FIX numeric code. */
 const status = z.union([z.string().trim().min(1, 'empty status').max(64), z.number().int()]);
 
 /** Order book row (`GET /interactive/orders`), history entry and socket `order` event (9004). */
 export const XtsOrderSchema = z.object({
-  LoginID: lenientText,
-  ClientID: lenientText,
+  LoginID: zLenientText,
+  ClientID: zLenientText,
   AppOrderID: zId,
-  OrderReferenceID: lenientText,
-  GeneratedBy: lenientText,
+  OrderReferenceID: zLenientText,
+  GeneratedBy: zLenientText,
   ExchangeOrderID: zOptionalId.catch(null),
-  OrderCategoryType: lenientText,
+  OrderCategoryType: zLenientText,
   ExchangeSegment: zExchange,
   ExchangeInstrumentID: zId,
-  TradingSymbol: lenientText,
+  TradingSymbol: zLenientText,
   OrderSide: zSide,
   OrderType: zOrderType,
   ProductType: zProductCode,
-  TimeInForce: lenientText,
+  TimeInForce: zLenientText,
   OrderPrice: zPrice,
   OrderQuantity: zRequiredQuantity,
   OrderStopPrice: zPrice,
   OrderStatus: status,
   OrderAverageTradedPrice: zNullableNumber,
-  OrderAverageTradedPriceAPI: lenientNumber,
+  OrderAverageTradedPriceAPI: zLenientNumber,
   LeavesQuantity: zQuantity.optional(),
   CumulativeQuantity: zQuantity,
   OrderDisclosedQuantity: zQuantity.catch(0),
-  OrderGeneratedDateTime: lenientTimestamp,
-  ExchangeTransactTime: lenientTimestamp,
+  OrderGeneratedDateTime: zLenientTimestamp,
+  ExchangeTransactTime: zLenientTimestamp,
   LastUpdateDateTime: zTimestamp,
-  OrderExpiryDate: lenientTimestamp,
-  CancelRejectReason: lenientText,
-  OrderUniqueIdentifier: lenientText,
-  OrderLegStatus: lenientText,
-  MessageCode: lenientNumber,
-  SequenceNumber: lenientNumber,
+  OrderExpiryDate: zLenientTimestamp,
+  CancelRejectReason: zLenientText,
+  OrderUniqueIdentifier: zLenientText,
+  OrderLegStatus: zLenientText,
+  MessageCode: zLenientNumber,
+  SequenceNumber: zLenientNumber,
 });
 export type XtsOrder = z.infer<typeof XtsOrderSchema>;
 
@@ -70,17 +69,17 @@ export const XtsTradeSchema = z.object({
   ExchangeOrderID: zOptionalId.catch(null),
   ExchangeSegment: zExchange,
   ExchangeInstrumentID: zId,
-  TradingSymbol: lenientText,
+  TradingSymbol: zLenientText,
   OrderSide: zSide,
   ProductType: zProductCode,
-  OrderUniqueIdentifier: lenientText,
+  OrderUniqueIdentifier: zLenientText,
   ExecutionID: zId,
-  ExecutionReportIndex: lenientNumber,
+  ExecutionReportIndex: zLenientNumber,
   LastTradedPrice: zPrice,
   LastTradedQuantity: zRequiredQuantity,
-  LastExecutionTransactTime: lenientTimestamp,
-  ExchangeTransactTime: lenientTimestamp,
-  LastUpdateDateTime: lenientTimestamp,
+  LastExecutionTransactTime: zLenientTimestamp,
+  ExchangeTransactTime: zLenientTimestamp,
+  LastUpdateDateTime: zLenientTimestamp,
 });
 export type XtsTrade = z.infer<typeof XtsTradeSchema>;
 
@@ -90,16 +89,16 @@ export type XtsTrade = z.infer<typeof XtsTradeSchema>;
  * `ExchangeInstrumentId` with a lowercase d). Both spellings are read.
  */
 export const XtsPositionSchema = z.object({
-  AccountID: lenientText,
-  LoginID: lenientText,
-  ClientID: lenientText,
-  TradingSymbol: lenientText,
+  AccountID: zLenientText,
+  LoginID: zLenientText,
+  ClientID: zLenientText,
+  TradingSymbol: zLenientText,
   ExchangeSegment: zExchange.optional(),
   Exchange: zExchange.optional(),
   ExchangeInstrumentID: zOptionalId.catch(null),
   ExchangeInstrumentId: zOptionalId.catch(null),
   ProductType: zProductCode,
-  Multiplier: lenientNumber,
+  Multiplier: zLenientNumber,
   BuyAveragePrice: zAmount,
   SellAveragePrice: zAmount,
   LongPosition: zNullableNumber,
@@ -136,8 +135,8 @@ export const XtsLoginResultSchema = z.object({
 /** Place/modify result `{AppOrderID, OrderUniqueIdentifier, ClientID}`; cancel may be `[{AppOrderID, ClientID}]`. */
 export const XtsOrderAckSchema = z.object({
   AppOrderID: zId,
-  OrderUniqueIdentifier: lenientText,
-  ClientID: lenientText,
+  OrderUniqueIdentifier: zLenientText,
+  ClientID: zLenientText,
 });
 
 export const XtsPositionsResultSchema = z.union([
