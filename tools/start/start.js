@@ -243,6 +243,10 @@ async function main() {
       `http://${host}:${services.find((s) => s.name === 'zerodha-postback').port}/zerodha/postback`,
     SIM_KITE_PORT: String(simKitePort),
     SIM_XTS_PORT: String(simXtsPort),
+    // The simulator's browser login comes back to order-api's callback, wherever it listens.
+    SIM_KITE_REDIRECT_URL:
+      env.SIM_KITE_REDIRECT_URL ||
+      `http://${host}:${services.find((s) => s.name === 'order-api').port}/v1/brokers/zerodha/callback`,
   };
   for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key];
   if (argv.includes('--demo-traffic')) childEnv.FILLWIRE_DEMO_TRAFFIC = '1';

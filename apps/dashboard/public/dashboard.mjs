@@ -34,7 +34,11 @@ async function api(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(json.message ? [].concat(json.message).join('; ') : `HTTP ${res.status}`);
+  if (!res.ok) {
+    const err = new Error(json.message ? [].concat(json.message).join('; ') : `HTTP ${res.status}`);
+    err.status = res.status;
+    throw err;
+  }
   return json;
 }
 
@@ -58,8 +62,48 @@ async function start() {
   $('#signin').hidden = true;
   $('#app').hidden = false;
   $('#signout').hidden = false;
-  await Promise.all([loadMode(), loadOrders(), loadPositions()]);
+  // A Zerodha account without today's Kite session fails the broker reads: say so, offer the login
+  // and keep the screen; only a refused token (401) signs out.
+  const loads = await Promise.allSettled([loadKiteSessions(), loadMode(), loadOrders(), loadPositions()]);
+  const failures = loads.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+  const refused = failures.find((err) => err.status === 401);
+  if (refused) throw refused;
+  for (const err of failures) toast(err.message, 'error');
   connect();
+}
+
+// ---- Zerodha daily login -------------------------------------------------------------------------
+
+async function loadKiteSessions() {
+  const { sessions } = await api('GET', '/v1/brokers/zerodha/session');
+  // In demo mode order-api logs in to the simulator by itself: nothing to connect.
+  const missing = sessions.filter((s) => !s.active && !s.demoLogin);
+  const bar = $('#kite-connect');
+  bar.querySelectorAll('button').forEach((b) => b.remove());
+  for (const s of missing) {
+    const button = document.createElement('button');
+    button.textContent = `Connect Zerodha ${s.accountId}`;
+    button.dataset.accountId = s.accountId;
+    button.addEventListener('click', () => void connectKite(s.accountId, button));
+    bar.append(button);
+  }
+  bar.hidden = missing.length === 0;
+}
+
+async function connectKite(accountId, button) {
+  button.disabled = true;
+  try {
+    // As JSON: a redirect to Kite could not be followed by fetch; the browser goes there itself.
+    const res = await fetch(`/v1/brokers/zerodha/login?accountId=${encodeURIComponent(accountId)}`, {
+      headers: { authorization: `Bearer ${state.token}`, accept: 'application/json' },
+    });
+    const json = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(json.message || `HTTP ${res.status}`);
+    location.assign(json.loginUrl);
+  } catch (err) {
+    button.disabled = false;
+    toast(`Zerodha login: ${err.message}`, 'error');
+  }
 }
 
 // ---- REST state --------------------------------------------------------------------------------
@@ -362,5 +406,5 @@ $('#order-form').addEventListener('submit', (ev) => {
 });
 
 if (state.token) {
-  start().catch(() => signOut());
+  start().catch((err) => (err.status === 401 ? signOut() : toast(err.message, 'error')));
 }

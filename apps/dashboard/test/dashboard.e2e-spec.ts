@@ -1,9 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { testPrefix, testRedisUrl, waitFor } from '@fillwire/testing';
+import { startStack, testPrefix, testRedisUrl, waitFor, type Stack } from '@fillwire/testing';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startStack, type Stack } from './stack';
 
 jest.setTimeout(180_000);
 
@@ -23,10 +22,14 @@ describe('dashboard in Chromium', () => {
 
   beforeAll(async () => {
     stack = await startStack({
-      REDIS_URL: await testRedisUrl(),
-      FILLWIRE_PREFIX: testPrefix('dashboard'),
-      FILLWIRE_DEMO_API_KEY: DEMO_KEY,
-      FILLWIRE_DEMO2_API_KEY: DEMO2_KEY,
+      env: {
+        REDIS_URL: await testRedisUrl(),
+        FILLWIRE_PREFIX: testPrefix('dashboard'),
+        FILLWIRE_DEMO_API_KEY: DEMO_KEY,
+        FILLWIRE_DEMO2_API_KEY: DEMO2_KEY,
+      },
+      // The screen needs neither XTS nor its gateway.
+      apps: ['order-api', 'notifier', 'zerodha-postback', 'portfolio-manager'],
     });
     profile = mkdtempSync(join(tmpdir(), 'fillwire-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
@@ -136,8 +139,8 @@ describe('dashboard in Chromium', () => {
   it('cancels an open LIMIT order from its row', async () => {
     // Below the simulator's SBIN price (812.45), inside its price band: the order rests open.
     const orderId = await place({ orderType: 'LIMIT', price: '790' });
-    // Kite announces no OPEN (no postback, no ticker frame): the row stays PENDING with its Cancel
-    // button while the order rests at the broker.
+    // Kite announces no OPEN (no postback, no ticker frame): the row is PENDING, then OPEN once
+    // zerodha-postback has read the order after its placement; either way it has its Cancel button.
     await waitFor(async () => (await simState(orderId)) === 'open', {
       timeoutMs: 15_000,
       what: 'the order resting at the simulator',

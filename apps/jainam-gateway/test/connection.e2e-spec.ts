@@ -1,8 +1,7 @@
 import { XtsRestClient, standardXtsEndpoints } from '@fillwire/broker-adapters';
 import type { TypedEnvelope } from '@fillwire/events';
-import { waitFor } from '@fillwire/testing';
+import { startBrokerSimProcess, waitFor, type BrokerSimProcess } from '@fillwire/testing';
 import { startGateway, type GatewayHarness } from './gateway-harness';
-import { startSimProcess, type SimProcess } from './sim-process';
 
 jest.setTimeout(90_000);
 
@@ -45,11 +44,11 @@ const busState = (e: OrderEnvelope): string =>
     : e.data.order.status;
 
 describe('jainam-gateway: reconnect, gap fill, re-login and standing down', () => {
-  let sim: SimProcess;
+  let sim: BrokerSimProcess;
   let gw: GatewayHarness;
 
   beforeAll(async () => {
-    sim = await startSimProcess({ SIM_PARTIAL_FILL_PROBABILITY: '1' });
+    sim = await startBrokerSimProcess({ SIM_TICK_MS: '0', SIM_PARTIAL_FILL_PROBABILITY: '1' });
     gw = await startGateway({
       XTS_BASE_URL: sim.xtsUrl,
       XTS_RECONNECT_MIN: '300ms',
@@ -213,17 +212,15 @@ describe('jainam-gateway: reconnect, gap fill, re-login and standing down', () =
       'synced by polling',
     );
     expect(polled.gateway.account('JN0001')!.adapter.connectionState).toBe('disconnected');
-    const ack = await polled.gateway
-      .account('JN0001')!
-      .adapter.placeOrder({
-        accountId: 'JN0001',
-        symbol: 'INFY',
-        exchange: 'NSE',
-        side: 'SELL',
-        quantity: 3,
-        orderType: 'MARKET',
-        product: 'MIS',
-      });
+    const ack = await polled.gateway.account('JN0001')!.adapter.placeOrder({
+      accountId: 'JN0001',
+      symbol: 'INFY',
+      exchange: 'NSE',
+      side: 'SELL',
+      quantity: 3,
+      orderType: 'MARKET',
+      product: 'MIS',
+    });
     const log = await polled.waitForEvents(
       (l) => ordersOf(l, ack.brokerOrderId).some((e) => e.data.order.status === 'FILLED'),
       'polled fill',

@@ -6,8 +6,8 @@ import {
   type CanonicalOrder,
   type TypedEnvelope,
 } from '@fillwire/events';
+import { startBrokerSimProcess, type BrokerSimProcess } from '@fillwire/testing';
 import { startGateway, type GatewayHarness } from './gateway-harness';
-import { startSimProcess, type SimProcess } from './sim-process';
 
 jest.setTimeout(60_000);
 
@@ -41,11 +41,11 @@ interface SimTruth {
 
 /** XTS socket → normalized events on `<prefix>:events`, against the simulator over real socket.io. */
 describe('jainam-gateway: XTS socket to the event log', () => {
-  let sim: SimProcess;
+  let sim: BrokerSimProcess;
   let gw: GatewayHarness;
 
   beforeAll(async () => {
-    sim = await startSimProcess();
+    sim = await startBrokerSimProcess({ SIM_TICK_MS: '0', SIM_PARTIAL_FILL_PROBABILITY: '0' });
     gw = await startGateway({ XTS_BASE_URL: sim.xtsUrl });
     await gw.waitForEvents(
       (log) => log.some((e) => e.type === 'broker.connected' && e.data.state === 'synced'),

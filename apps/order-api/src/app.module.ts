@@ -3,10 +3,12 @@ import { EventBusModule } from '@fillwire/event-bus';
 import { BrokersModule } from './brokers/brokers.module';
 import { BusModule } from './bus/bus.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { DemoTrafficModule } from './demo-traffic/demo-traffic.module';
 import { AdminQueuesModule } from './admin-queues/admin-queues.module';
 import { DocsModule } from './docs/docs.module';
 import { FlagsModule } from './flags/flags.module';
 import { IdentityModule } from './identity/identity.module';
+import { KiteLoginModule } from './kite-login/kite-login.module';
 import { OpenAlgoModule } from './openalgo/openalgo.module';
 import { OrdersModule } from './orders/orders.module';
 
@@ -20,12 +22,14 @@ import { OrdersModule } from './orders/orders.module';
     IdentityModule,
     BusModule,
     BrokersModule,
+    KiteLoginModule,
     OrdersModule,
     OpenAlgoModule,
     FlagsModule,
     DocsModule,
     DashboardModule,
     AdminQueuesModule,
+    DemoTrafficModule,
   ],
 })
 export class AppModule {}

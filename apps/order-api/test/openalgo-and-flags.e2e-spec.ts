@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { FeatureFlagsReader } from '@fillwire/identity';
-import { startBrokerSimProcess, testPrefix, testRedisUrl, type BrokerSimProcess } from '@fillwire/testing';
+import { startBrokerSimProcess, testPrefix, testRedisUrl, waitFor, type BrokerSimProcess } from '@fillwire/testing';
 import Redis from 'ioredis';
 import { call, DEMO2_KEY, DEMO_KEY, startOrderApi } from './order-api-app';
 
@@ -57,7 +57,14 @@ describe('order-api OpenAlgo API and rollout flags', () => {
     });
     expect(modified.body).toEqual({ status: 'success', orderid });
 
-    const status = await call<{ status: string; data: Record<string, unknown> }>(url, 'POST', '/api/v1/orderstatus', { body: { apikey: DEMO_KEY, strategy: 's', orderid } });
+    // The broker applies a modify a few ms after acknowledging it: read the status once it has.
+    const status = await waitFor(
+      async () => {
+        const r = await call<{ status: string; data: Record<string, unknown> }>(url, 'POST', '/api/v1/orderstatus', { body: { apikey: DEMO_KEY, strategy: 's', orderid } });
+        return r.body.data?.price === 796 ? r : null;
+      },
+      { what: 'the modified price in orderstatus' },
+    ).catch(() => call<{ status: string; data: Record<string, unknown> }>(url, 'POST', '/api/v1/orderstatus', { body: { apikey: DEMO_KEY, strategy: 's', orderid } }));
     expect(status.body).toMatchObject({ status: 'success', data: { orderid, symbol: 'SBIN', action: 'BUY', pricetype: 'LIMIT', product: 'MIS', order_status: 'open', price: 796 } });
 
     const cancelled = await call(url, 'POST', '/api/v1/cancelorder', { body: { apikey: DEMO_KEY, strategy: 's', orderid } });

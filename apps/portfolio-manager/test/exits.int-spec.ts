@@ -142,6 +142,8 @@ describe('stop-loss / target exits as an OCO pair (real Redis, two replicas, fak
     await apply(leg('X1', { status: 'TRIGGER_PENDING', quantity: 10, brokerTimestamp: t + 4000 }));
     await apply(leg('X2', { status: 'OPEN', quantity: 10, brokerTimestamp: t + 4000 }));
     expect(broker.calls).toHaveLength(4);
+    // A live trailing stop: its instrument needs last prices even if the position were flat.
+    await expect(a.trailingInstruments()).resolves.toEqual([{ exchange: 'NSE', symbol: 'SBIN' }]);
 
     // The price rises: the trailing stop follows (2.5 below the best), at most once per second.
     await a.onPrice('NSE', 'SBIN', 805);
@@ -165,6 +167,7 @@ describe('stop-loss / target exits as an OCO pair (real Redis, two replicas, fak
     await expect(write.getDoc('cancel-by|zerodha|AB1234|X1')).resolves.toBe('automation');
     await apply(leg('X1', { status: 'CANCELLED', quantity: 10, brokerTimestamp: t + 6000 }));
     expect(broker.calls).toHaveLength(7);
+    await expect(b.trailingInstruments()).resolves.toEqual([]);
     const [position] = await read.listPositions({ broker: 'zerodha', accountId: 'AB1234' });
     // Kite-style cumulative averages imply a 801.6667 fill for the last 6: paise-level rounding only.
     expect(position.netQuantity).toBe(0);

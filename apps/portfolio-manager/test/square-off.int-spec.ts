@@ -57,7 +57,8 @@ describe('MIS square-off (real Redis, fake clock, two replicas)', () => {
       brokerTimestamp: t,
       exchangeTimestamp: t,
     });
-    for (const order of [filled, open, cnc]) {
+    const openHere = { ...open, brokerOrderId: '6' };
+    for (const order of [filled, open, cnc, openHere]) {
       await write.applyEnvelope(
         createEnvelope('order.updated', { order }, { source: 'test', channel: 'socket' }),
         null,
@@ -83,7 +84,15 @@ describe('MIS square-off (real Redis, fake clock, two replicas)', () => {
         return Promise.resolve(ack(r.brokerOrderId));
       },
       modifyOrder: () => Promise.reject(new Error('not used')),
-      getOrderBook: () => Promise.reject(new Error('not used')),
+      // The book also holds a resting MIS order we never heard of (Kite pushes nothing on placement)
+      // and knows that one we think open has been filled.
+      getOrderBook: () =>
+        Promise.resolve([
+          open,
+          sampleOrder({ ...open, brokerOrderId: '4' }),
+          sampleOrder({ ...open, brokerOrderId: '6', status: 'FILLED', filledQuantity: 10 }),
+          sampleOrder({ ...open, brokerOrderId: '5', product: 'CNC' }),
+        ]),
       getPositions: () => Promise.reject(new Error('not used')),
     };
     const notes: string[] = [];
@@ -100,7 +109,7 @@ describe('MIS square-off (real Redis, fake clock, two replicas)', () => {
     now = MONDAY_1516_IST;
     const ran = (await Promise.all([a.tick(), b.tick(), a.tick()])).flat();
     expect(ran).toEqual(['jainam|JN0001|NSE|2026-01-05']);
-    expect(calls).toEqual(['cancel 2', 'place SELL 10 SBIN MIS']);
+    expect(calls).toEqual(['cancel 2', 'cancel 4', 'place SELL 10 SBIN MIS']);
     expect(placed[0]).toMatchObject({ orderType: 'MARKET', tag: expect.stringMatching(/^sq[0-9a-f]{16}$/) });
     expect(notes).toEqual(['square-off']);
     // order.cancelled of order 2 will say who cancelled it.

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventBusModule } from '@fillwire/event-bus';
 import { ConnectionsModule } from './connections/connections.module';
+import { PlacementsModule } from './placements/placements.module';
 import { PostbackModule } from './postback/postback.module';
 
 /**
@@ -8,6 +9,11 @@ import { PostbackModule } from './postback/postback.module';
  * (APP_CONFIG, typed ZerodhaPostbackConfig) come from ObservabilityModule, which bootService adds.
  */
 @Module({
-  imports: [EventBusModule.forRoot({ service: 'zerodha-postback' }), PostbackModule, ConnectionsModule],
+  imports: [
+    EventBusModule.forRoot({ service: 'zerodha-postback' }),
+    PostbackModule,
+    ConnectionsModule,
+    PlacementsModule,
+  ],
 })
 export class AppModule {}

@@ -1,9 +1,8 @@
 import { compareOrderState, type CanonicalOrder, type TypedEnvelope } from '@fillwire/events';
-import { freePort, waitFor } from '@fillwire/testing';
+import { freePort, startBrokerSimProcess, waitFor, type BrokerSimProcess } from '@fillwire/testing';
 import { KiteConnect } from 'kiteconnect';
 import { AppModule } from '../src/app.module';
 import { startApp, type RunningApp } from './app-harness';
-import { startBrokerSimProcess, type BrokerSimProcess } from './broker-sim-process';
 import { postbackOf } from './kite-payloads';
 
 interface SimSnapshot {
@@ -37,12 +36,13 @@ describe('zerodha-postback against broker-sim (postbacks + ticker + reconciliati
     sim = await startBrokerSimProcess({
       ZERODHA_POSTBACK_URL: `http://127.0.0.1:${port}/zerodha/postback`,
       SIM_PARTIAL_FILL_PROBABILITY: '1',
+      SIM_TICK_MS: '0',
     });
     gateway = await startApp(
       AppModule,
       {
         KITE_ROOT_URL: sim.kiteUrl,
-        KITE_WS_URL: sim.wsUrl,
+        KITE_WS_URL: sim.env.KITE_WS_URL,
         ZERODHA_POLL_AFTER: '3s',
         ZERODHA_POLL_INTERVAL: '500ms',
       },
@@ -60,7 +60,7 @@ describe('zerodha-postback against broker-sim (postbacks + ticker + reconciliati
     await sim?.stop();
   });
   beforeEach(async () => {
-    await sim.admin('POST', '/_sim/faults', { reset: true });
+    await sim.admin('/_sim/faults', { reset: true });
   });
 
   const placeMarket = async (quantity: number): Promise<string> => {
@@ -76,7 +76,7 @@ describe('zerodha-postback against broker-sim (postbacks + ticker + reconciliati
   };
 
   const simOrder = async (orderId: string): Promise<SimOrder | undefined> => {
-    const { orders } = await sim.admin<{ orders: SimOrder[] }>('GET', '/_sim/orders?userId=AB1234');
+    const { orders } = await sim.admin<{ orders: SimOrder[] }>('/_sim/orders?userId=AB1234');
     return orders.find((o) => o.orderId === orderId);
   };
 
@@ -151,7 +151,7 @@ describe('zerodha-postback against broker-sim (postbacks + ticker + reconciliati
   });
 
   it('keeps one event per update when both channels duplicate every message', async () => {
-    await sim.admin('POST', '/_sim/faults', {
+    await sim.admin('/_sim/faults', {
       channels: { postback: { duplicate: 1 }, ticker: { duplicate: 1 } },
     });
     const orderId = await placeMarket(10);
@@ -165,7 +165,7 @@ describe('zerodha-postback against broker-sim (postbacks + ticker + reconciliati
   });
 
   it('publishes reordered updates, marking exactly the ones older than a state already seen', async () => {
-    await sim.admin('POST', '/_sim/faults', { channels: { postback: { reorder: 4 }, ticker: { drop: 1 } } });
+    await sim.admin('/_sim/faults', { channels: { postback: { reorder: 4 }, ticker: { drop: 1 } } });
     const ids = [await placeMarket(30), await placeMarket(30)];
     for (const id of ids) await settled(id);
     for (const orderId of ids) {
@@ -185,7 +185,7 @@ describe('zerodha-postback against broker-sim (postbacks + ticker + reconciliati
       'AB1234',
       null,
     );
-    await sim.admin('POST', '/_sim/kite/postback', { payload: replay, checksum: 'auto' });
+    await sim.admin('/_sim/kite/postback', { payload: replay, checksum: 'auto' });
     for (const orderId of ids) {
       let newest: CanonicalOrder | undefined;
       for (const event of await eventsOf(orderId)) {
@@ -198,13 +198,13 @@ describe('zerodha-postback against broker-sim (postbacks + ticker + reconciliati
   });
 
   it('after the ticker is cut while fills happen and postbacks are lost, reconciliation puts every missed transition on the bus', async () => {
-    await sim.admin('POST', '/_sim/faults', {
+    await sim.admin('/_sim/faults', {
       channels: { postback: { drop: 1 }, ticker: { drop: 1, disconnect: true, userId: 'AB1234' } },
     });
     const ids = [await placeMarket(12), await placeMarket(8), await placeMarket(16)];
     const truths = new Map<string, string[]>();
     for (const id of ids) truths.set(id, truthOf(await settled(id)));
-    await sim.admin('POST', '/_sim/faults', {
+    await sim.admin('/_sim/faults', {
       reset: true,
       channels: { ticker: { disconnect: true, userId: 'AB1234' } },
     });

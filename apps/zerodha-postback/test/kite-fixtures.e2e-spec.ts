@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareOrderState, type CanonicalOrder, type TypedEnvelope } from '@fillwire/events';
-import { freePort, waitFor } from '@fillwire/testing';
+import { freePort, startBrokerSimProcess, waitFor, type BrokerSimProcess } from '@fillwire/testing';
 import { AppModule } from '../src/app.module';
 import { startApp, type RunningApp } from './app-harness';
-import { startBrokerSimProcess, type BrokerSimProcess } from './broker-sim-process';
 import { kiteFixture } from './kite-payloads';
 
 /** Every Kite fixture that is an order payload: the order book rows and one order's history. */
@@ -23,8 +22,15 @@ describe('Kite fixtures through the full path (simulator raw postback and ticker
 
   beforeAll(async () => {
     const port = await freePort();
-    sim = await startBrokerSimProcess({ ZERODHA_POSTBACK_URL: `http://127.0.0.1:${port}/zerodha/postback` });
-    gateway = await startApp(AppModule, { KITE_ROOT_URL: sim.kiteUrl, KITE_WS_URL: sim.wsUrl }, port);
+    sim = await startBrokerSimProcess({
+      ZERODHA_POSTBACK_URL: `http://127.0.0.1:${port}/zerodha/postback`,
+      SIM_TICK_MS: '0',
+    });
+    gateway = await startApp(
+      AppModule,
+      { KITE_ROOT_URL: sim.kiteUrl, KITE_WS_URL: sim.env.KITE_WS_URL },
+      port,
+    );
     await waitFor(async () => (await fetch(`${gateway.url}/ready`)).ok, {
       timeoutMs: 15_000,
       what: '/ready',
@@ -57,7 +63,7 @@ describe('Kite fixtures through the full path (simulator raw postback and ticker
   it('replays each as a postback with a valid checksum (AB1234)', async () => {
     for (const row of payloads) {
       const payload = { ...row, user_id: 'AB1234', unfilled_quantity: row.pending_quantity, app_id: 1 };
-      const reply = await sim.admin<{ httpStatus: number }>('POST', '/_sim/kite/postback', {
+      const reply = await sim.admin<{ httpStatus: number }>('/_sim/kite/postback', {
         payload,
         checksum: 'auto',
       });
@@ -69,11 +75,9 @@ describe('Kite fixtures through the full path (simulator raw postback and ticker
   it('replays each as a ticker order frame with an empty checksum (CD5678)', async () => {
     for (const row of payloads) {
       const frame = { type: 'order', data: { ...row, user_id: 'CD5678', app_id: 1, checksum: '' } };
-      expect(await sim.admin<{ sent: number }>('POST', '/_sim/kite/ws', { userId: 'CD5678', frame })).toEqual(
-        {
-          sent: 1,
-        },
-      );
+      expect(await sim.admin<{ sent: number }>('/_sim/kite/ws', { userId: 'CD5678', frame })).toEqual({
+        sent: 1,
+      });
     }
     await waitFor(async () => (await logged('CD5678')).length >= GOLDEN.length, {
       timeoutMs: 10_000,

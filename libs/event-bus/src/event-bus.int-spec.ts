@@ -82,6 +82,15 @@ describe('event bus (Redis Streams)', () => {
     expect(JSON.parse(fields[1])).toMatchObject({ id: 'evt-0', type: 'order.updated' });
   });
 
+  it('publishes issued before the first connection is up wait for it instead of failing', async () => {
+    // A service's first events (e.g. broker.connected) race its Redis connect.
+    const p = new EventPublisher({ url, prefix });
+    closers.push(() => p.close());
+    const results = await Promise.all([1, 2, 3].map((i) => p.publish(testEnvelope(`early-${i}`))));
+    expect(results.map((r) => r.duplicate)).toEqual([false, false, false]);
+    expect(await redis.xlen(busKeys(prefix).events)).toBe(3);
+  });
+
   it('publishes a duplicate envelope id once and delivers it once', async () => {
     const pub = await publisher();
     const first = await pub.publish(testEnvelope('dup'));

@@ -36,6 +36,8 @@ export class EventPublisher {
   private readonly trim: [kind: string, value: number];
   private readonly metrics?: BusMetrics;
   private readonly target: string;
+  /** Until the first connection, a publish waits for it (a service's first events race its connect); after, outages fail fast. */
+  private everReady = false;
 
   constructor(opts: { url: string; prefix: string; registry?: Registry } & PublisherOptions) {
     const { url, prefix, registry, ...rest } = opts;
@@ -53,6 +55,7 @@ export class EventPublisher {
       'fillwire-publisher',
     );
     redis.defineCommand('fillwirePublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
+    redis.once('ready', () => (this.everReady = true));
     this.redis = redis as PublishingRedis;
   }
 
@@ -72,7 +75,7 @@ export class EventPublisher {
   /** Validates (see serialize) and publishes one envelope; resolves once Redis has appended it (or found it a duplicate). */
   async publish(envelope: EventEnvelope): Promise<PublishResult> {
     const json = this.serialize(envelope);
-    if (this.redis.status === 'wait') await this.connect();
+    if (!this.everReady) await this.connect();
     try {
       const [added, entryId] = await this.redis.fillwirePublish(
         this.keys.events,
@@ -94,7 +97,7 @@ export class EventPublisher {
    */
   async publishMany(envelopes: readonly EventEnvelope[]): Promise<PublishResult[]> {
     if (envelopes.length === 0) return [];
-    if (this.redis.status === 'wait') await this.connect();
+    if (!this.everReady) await this.connect();
     const pipeline = this.redis.pipeline() as ReturnType<Redis['pipeline']> & {
       fillwirePublish(...args: Parameters<PublishCommand>): unknown;
     };

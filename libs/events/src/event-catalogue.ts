@@ -61,7 +61,8 @@ export const EVENT_CATALOGUE = {
     priority: 'critical',
     busBound: true,
     producers: ['order-api', 'portfolio-manager'],
-    consumers: ORDER_CONSUMERS,
+    // zerodha-postback reads a new Kite order once: Kite pushes nothing for the placement itself.
+    consumers: [...ORDER_CONSUMERS, 'zerodha-postback'],
     description:
       'A broker accepted a new order (REST success). Automation exits placed by portfolio-manager carry parentBrokerOrderId.',
   }),

@@ -1,10 +1,26 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { Broker } from './envelope.schema';
 import type { CanonicalOrder } from './order.schema';
 import { isKnownBrokerStatus } from './status-mapping';
 
-const monotonicUlid = monotonicFactory();
+/**
+ * ulid's default PRNG asks the OS for one byte per character (16 syscalls per id); this one takes
+ * bytes from a pool refilled 4 KiB at a time. Same source (the OS CSPRNG), a fraction of the cost.
+ */
+function pooledPrng(): () => number {
+  const pool = Buffer.alloc(4096);
+  let next = pool.length;
+  return () => {
+    if (next === pool.length) {
+      randomFillSync(pool);
+      next = 0;
+    }
+    return pool[next++] / 256;
+  };
+}
+
+const monotonicUlid = monotonicFactory(pooledPrng());
 
 /** A ULID, strictly increasing within this process (ids of events that are not broker updates). */
 export function newEventId(): string {

@@ -1,14 +1,14 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import type { BaseConfig } from '@fillwire/config';
-import { LoggerModule } from 'nestjs-pino';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { createLogger, secretValues } from './logger/create-logger';
-import { httpLoggingOptions } from './logger/http-logging';
+import { HttpLoggingMiddleware } from './logger/http-logging.middleware';
+import { NestPinoLogger } from './logger/nest-pino-logger';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
-import { APP_CONFIG, REDIS_CLIENT, SERVICE_NAME } from './observability-tokens';
+import { APP_CONFIG, PINO_LOGGER, REDIS_CLIENT, SERVICE_NAME } from './observability-tokens';
 import { createRedisClient } from './redis/create-redis-client';
 import { RedisConnectionService } from './redis/redis-connection.service';
 
@@ -31,15 +31,11 @@ export class ObservabilityModule implements NestModule {
     const logger = createLogger({ service, level: config.LOG_LEVEL, secrets: secretValues(config) });
     return {
       module: ObservabilityModule,
-      imports: [
-        LoggerModule.forRoot({
-          pinoHttp: httpLoggingOptions(logger),
-          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-        }),
-      ],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_NAME, useValue: service },
+        { provide: PINO_LOGGER, useValue: logger },
+        { provide: NestPinoLogger, useValue: new NestPinoLogger(logger) },
         { provide: APP_CONFIG, useValue: config },
         { provide: ReadinessRegistry, useFactory: () => new ReadinessRegistry() },
         {
@@ -49,11 +45,21 @@ export class ObservabilityModule implements NestModule {
         MetricsService,
         RedisConnectionService,
       ],
-      exports: [SERVICE_NAME, APP_CONFIG, REDIS_CLIENT, ReadinessRegistry, MetricsService],
+      exports: [
+        SERVICE_NAME,
+        APP_CONFIG,
+        REDIS_CLIENT,
+        PINO_LOGGER,
+        NestPinoLogger,
+        ReadinessRegistry,
+        MetricsService,
+      ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+    consumer
+      .apply(HttpLoggingMiddleware, HttpMetricsMiddleware)
+      .forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
   }
 }

@@ -4,7 +4,14 @@ import { compareFills } from './fill-math';
 import { LuaScript } from './lua-script';
 import { assembleOrderRecord, parseStoredOrder } from './order-assembly';
 import { loadPosition } from './position-loader';
-import type { Fill, OrderRecord, OrderRef, PositionRecord, TimelineEntry } from './portfolio-state.types';
+import type {
+  Fill,
+  OrderRecord,
+  OrderRef,
+  PositionRecord,
+  PositionRef,
+  TimelineEntry,
+} from './portfolio-state.types';
 import { READ_ORDER_SCRIPT } from './state-scripts';
 import { parsePositionMember, stateKeys, type StateKeys } from './state-keys';
 
@@ -124,9 +131,45 @@ export class PortfolioReadRepository {
     );
   }
 
+  /**
+   * Instruments with an open (non-flat) position in any account, once each, for the price feed.
+   * Read from the position snapshots each refresh stores (no fill replay), so it is cheap to poll;
+   * a position without a snapshot yet is computed.
+   */
+  async openInstruments(): Promise<Array<Pick<PositionRef, 'exchange' | 'symbol'>>> {
+    const accounts = await this.listAccounts();
+    const indexes = await this.pipelined(
+      accounts.map((a) => ['smembers', this.keys.accountPositions(a.broker, a.accountId)]),
+    );
+    const refs = accounts.flatMap((a, i) =>
+      ((indexes[i] as string[] | null) ?? []).map((m) => parsePositionMember(a.broker, a.accountId, m)),
+    );
+    const snapshots = await this.pipelined(refs.map((r) => ['hget', this.keys.positionSnapshot(r), 'json']));
+    const open = new Map<string, Pick<PositionRef, 'exchange' | 'symbol'>>();
+    for (const [i, ref] of refs.entries()) {
+      const json = snapshots[i] as string | null;
+      const net = json
+        ? (JSON.parse(json) as PositionRecord).netQuantity
+        : (await loadPosition(this.redis, this.keys, ref)).netQuantity;
+      if (net !== 0)
+        open.set(`${ref.exchange}|${ref.symbol}`, { exchange: ref.exchange, symbol: ref.symbol });
+    }
+    return [...open.values()];
+  }
+
   /** The last deliveries to an order, oldest first: verdict, channel, latency, publish→apply. */
   async getTimeline(ref: OrderRef, limit = 200): Promise<TimelineEntry[]> {
     const raw = await this.redis.lrange(this.keys.timeline(ref), -limit, -1);
     return raw.map((r) => JSON.parse(r) as TimelineEntry);
+  }
+
+  /** Runs commands in one round trip; a failed one throws. */
+  private async pipelined(commands: Array<[string, ...string[]]>): Promise<unknown[]> {
+    if (commands.length === 0) return [];
+    const results = (await this.redis.pipeline(commands).exec()) ?? [];
+    return results.map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    });
   }
 }

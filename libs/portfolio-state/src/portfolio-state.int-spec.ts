@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import Redis from 'ioredis';
+import { createEnvelope, type Broker, type CanonicalOrder, type Product } from '@fillwire/events';
 import { testPrefix, testRedisUrl } from '@fillwire/testing';
 import { PortfolioReadRepository } from './portfolio-read.repository';
 import { PortfolioWriteRepository } from './portfolio-write.repository';
+import type { PositionRef } from './portfolio-state.types';
 import { expectedTotals, generateBrokerScenario, type BrokerUpdateEnvelope } from './testing/broker-scenario';
 
 let redis: Redis;
@@ -116,6 +118,55 @@ describe('portfolio state on Redis (Lua apply)', () => {
     );
   });
 
+  it("positions refreshed through each replica's cached fills equal positions computed from scratch", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 200 }),
+        async (seed, orders, shuffle) => {
+          const scenario = generateBrokerScenario({ seed, orders, symbols: ['SBIN', 'INFY'] });
+          const shared = testPrefix('pm-cache');
+          const replicas = [0, 1, 2].map(() => new PortfolioWriteRepository(redis, { prefix: shared }));
+          const fresh = new PortfolioReadRepository(redis, { prefix: shared });
+          const keyed = scenario.events
+            .map((e, i) => ({ e, k: shuffle[i % shuffle.length] ^ (i * 2654435761) }))
+            .sort((a, b) => a.k - b.k);
+          const refOf = (e: BrokerUpdateEnvelope): PositionRef => {
+            const o = e.type === 'trade.executed' ? e.data : e.data.order;
+            return {
+              broker: o.broker,
+              accountId: o.accountId,
+              exchange: o.exchange,
+              symbol: o.symbol,
+              product: o.product,
+            };
+          };
+          // Three replicas apply in parallel lanes and refresh the position after every step, as
+          // portfolio-manager does, so each cache sees orders change under it from the others.
+          await Promise.all(
+            replicas.map(async (write, lane) => {
+              for (const [i, { e }] of keyed.entries()) {
+                if (i % 3 !== lane) continue;
+                await write.applyEnvelope(e, null);
+                await write.refreshPosition(refOf(e));
+              }
+            }),
+          );
+          for (const account of await fresh.listAccounts()) {
+            for (const want of await fresh.listPositions(account)) {
+              for (const write of replicas) {
+                const { position } = await write.refreshPosition(want);
+                expect({ ...position, version: 0 }).toEqual({ ...want, version: 0 });
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
   it('a stale or duplicate update is kept in the timeline and never regresses the order', async () => {
     const { write, read } = stores();
     const scenario = generateBrokerScenario({ seed: 7, orders: 1 });
@@ -142,5 +193,63 @@ describe('portfolio state on Redis (Lua apply)', () => {
     );
     expect(timeline[0].publishToApplyMs).toBeGreaterThan(0);
     expect(timeline[1].channel).toBe('rest');
+  });
+
+  it('openInstruments: each instrument with a non-flat position once, from snapshots or computed', async () => {
+    const { write, read } = stores();
+    const scenario = generateBrokerScenario({
+      seed: 11,
+      orders: 60,
+      symbols: ['SBIN', 'INFY', 'TCS', 'ITC'],
+    });
+    for (const e of scenario.events) await write.applyEnvelope(e, null);
+    // Every TCS position closed by one more fill: TCS must drop out, the others stay.
+    let n = 0;
+    for (const [key, totals] of expectedTotals(scenario.fills)) {
+      const [broker, accountId, , symbol, product] = key.split('|') as [
+        Broker,
+        string,
+        string,
+        string,
+        Product,
+      ];
+      if (symbol !== 'TCS' || totals.net === 0) continue;
+      const quantity = Math.abs(totals.net);
+      const order: CanonicalOrder = {
+        broker,
+        accountId,
+        brokerOrderId: String(990000 + n++),
+        exchangeOrderId: null,
+        clientTag: null,
+        symbol,
+        exchange: 'NSE',
+        side: totals.net > 0 ? 'SELL' : 'BUY',
+        product,
+        orderType: 'MARKET',
+        quantity,
+        price: 0,
+        triggerPrice: 0,
+        filledQuantity: quantity,
+        pendingQuantity: 0,
+        averagePrice: 3100,
+        status: 'FILLED',
+        statusMessage: null,
+        brokerStatus: broker === 'jainam' ? 'Filled' : 'COMPLETE',
+        brokerTimestamp: Date.now(),
+        exchangeTimestamp: Date.now(),
+      };
+      await write.applyEnvelope(
+        createEnvelope('order.updated', { order }, { source: 'test', channel: 'polling' }),
+        null,
+      );
+    }
+    expect(n).toBeGreaterThan(0);
+    const seen = async () => (await read.openInstruments()).map((i) => `${i.exchange}|${i.symbol}`).sort();
+    const want = ['NSE|INFY', 'NSE|ITC', 'NSE|SBIN'];
+    // No snapshots yet: every position is computed from its fills.
+    expect(await seen()).toEqual(want);
+    for (const account of await read.listAccounts())
+      for (const p of await read.listPositions(account)) await write.refreshPosition(p);
+    expect(await seen()).toEqual(want);
   });
 });

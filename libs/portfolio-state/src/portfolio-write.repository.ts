@@ -9,7 +9,7 @@ import type {
 } from '@fillwire/events';
 import { LuaScript } from './lua-script';
 import { orderMergeKey } from './merge-key';
-import { loadPosition } from './position-loader';
+import { loadPosition, PositionFillsCache } from './position-loader';
 import type {
   ApplyVerdict,
   CumulativePoint,
@@ -85,6 +85,8 @@ export class PortfolioWriteRepository {
   readonly keys: StateKeys;
   private readonly timelineLength: number;
   private readonly now: () => number;
+  /** Fills of the orders behind each position this process refreshed (see PositionFillsCache). */
+  private readonly fillsCache = new PositionFillsCache();
 
   constructor(
     private readonly redis: Redis,
@@ -225,6 +227,7 @@ export class PortfolioWriteRepository {
         this.keys.positionOrders(pos),
         this.keys.accountPositions(trade.broker, trade.accountId),
         this.keys.positionVersion(pos),
+        this.keys.orderHash(ref),
       ],
       [
         fact.tradeId,
@@ -251,7 +254,7 @@ export class PortfolioWriteRepository {
    * `stored` false means another replica already stored this version or a later one.
    */
   async refreshPosition(ref: PositionRef): Promise<{ position: PositionRecord; stored: boolean }> {
-    const position = await loadPosition(this.redis, this.keys, ref);
+    const position = await loadPosition(this.redis, this.keys, ref, this.fillsCache);
     const stored = (await savePosition.run(
       this.redis,
       [this.keys.positionSnapshot(ref)],

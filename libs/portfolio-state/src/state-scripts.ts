@@ -30,7 +30,8 @@ end
 `;
 
 /**
- * Applies one broker state of an order (order.placed / order.updated / order.reconciled).
+ * Applies one broker state of an order (order.placed / order.updated / order.reconciled). Whatever
+ * changes the order's fills (its state, a cumulative level) bumps the order hash's fill version `fv`.
  * KEYS: 1 order hash, 2 timeline, 3 cumulative levels, 4 seen ids, 5 account orders, 6 accounts,
  *       7 position orders, 8 account positions, 9 position version.
  * ARGV: 1 state JSON, 2 merge key JSON, 3 timeline entry JSON (an object), 4 event id,
@@ -81,16 +82,22 @@ redis.call('SADD', KEYS[6], ARGV[11])
 redis.call('SADD', KEYS[7], ARGV[10])
 redis.call('SADD', KEYS[8], ARGV[12])
 local version
-if added == 1 or replace then version = redis.call('INCR', KEYS[9]) else version = tonumber(redis.call('GET', KEYS[9]) or '0') end
+if added == 1 or replace then
+  version = redis.call('INCR', KEYS[9])
+  redis.call('HINCRBY', KEYS[1], 'fv', 1)
+else
+  version = tonumber(redis.call('GET', KEYS[9]) or '0')
+end
 timeline(KEYS[2], verdict, redelivery, ARGV[3], ARGV[13])
 local current = redis.call('HGET', KEYS[1], 'state') or ''
 return {verdict, prevState or '', current, redelivery and 1 or 0, added, replace and 1 or 0, version}
 `;
 
 /**
- * Records one execution (trade.executed), once per trade id.
+ * Records one execution (trade.executed), once per trade id; a new or changed one bumps the order's
+ * fill version `fv`.
  * KEYS: 1 trades hash, 2 timeline, 3 seen ids, 4 account orders, 5 accounts, 6 position orders,
- *       7 account positions, 8 position version.
+ *       7 account positions, 8 position version, 9 order hash.
  * ARGV: 1 trade id, 2 trade JSON, 3 timeline entry JSON, 4 event id, 5 order id, 6 account member,
  *       7 position member, 8 timeline length.
  * Returns {verdict ('new' | 'duplicate'), redelivery 0/1, changed 0/1, position version}.
@@ -113,24 +120,38 @@ redis.call('SADD', KEYS[5], ARGV[6])
 redis.call('SADD', KEYS[6], ARGV[5])
 redis.call('SADD', KEYS[7], ARGV[7])
 local version
-if changed == 1 then version = redis.call('INCR', KEYS[8]) else version = tonumber(redis.call('GET', KEYS[8]) or '0') end
+if changed == 1 then
+  version = redis.call('INCR', KEYS[8])
+  redis.call('HINCRBY', KEYS[9], 'fv', 1)
+else
+  version = tonumber(redis.call('GET', KEYS[8]) or '0')
+end
 timeline(KEYS[2], verdict, redelivery, ARGV[3], ARGV[8])
 return {verdict, redelivery and 1 or 0, changed, version}
 `;
 
 /**
- * Reads everything a position is computed from, in one consistent snapshot.
- * KEYS: 1 position orders, 2 position version. ARGV: 1 order key base ('<root>:o:<broker>:<account>:').
- * Returns {version, {orderId, state or '', {trade JSON...}, {level JSON...}}...}.
+ * Reads everything a position is computed from, in one consistent snapshot, except what the caller
+ * already has: ARGV pairs (order id, fill version) it holds fills for come back as {id, fv} only.
+ * KEYS: 1 position orders, 2 position version. ARGV: 1 order key base ('<root>:o:<broker>:<account>:'),
+ *       then order id, fill version, order id, fill version, …
+ * Returns {version, {orderId, fv} or {orderId, fv, state or '', {trade JSON...}, {level JSON...}}...}.
  * Order keys are derived here (single Redis, not Cluster: documented in the README).
  */
 export const READ_POSITION_SCRIPT = `
 local version = tonumber(redis.call('GET', KEYS[2]) or '0')
+local known = {}
+for i = 2, #ARGV - 1, 2 do known[ARGV[i]] = ARGV[i + 1] end
 local out = {}
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local base = ARGV[1] .. id
-  out[#out + 1] = {id, redis.call('HGET', base .. ':h', 'state') or '',
-    redis.call('HVALS', base .. ':tr'), redis.call('HVALS', base .. ':cp')}
+  local fv = redis.call('HGET', base .. ':h', 'fv') or '0'
+  if known[id] == fv then
+    out[#out + 1] = {id, fv}
+  else
+    out[#out + 1] = {id, fv, redis.call('HGET', base .. ':h', 'state') or '',
+      redis.call('HVALS', base .. ':tr'), redis.call('HVALS', base .. ':cp')}
+  end
 end
 return {version, out}
 `;

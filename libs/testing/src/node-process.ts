@@ -14,6 +14,15 @@ export interface Exit {
  * A child node process whose output lines can be awaited (no polling) and whose exit is bounded.
  * Exit counts once its output has been read to the end.
  */
+/**
+ * Node flags for a child that runs our TypeScript (`-r @swc-node/register`). BENCH_CPU_PROF=<dir>
+ * makes every such child write a V8 CPU profile there when it exits (to see where the time goes).
+ */
+export function tsExecArgv(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), '-r', '@swc-node/register'];
+}
+
 export class NodeProcess {
   readonly stdout: string[] = [];
   readonly stderr: string[] = [];
@@ -51,7 +60,7 @@ export class NodeProcess {
     env: Record<string, string | undefined>,
     options: { ipc?: boolean } = {},
   ): NodeProcess {
-    return new NodeProcess(['-r', '@swc-node/register', entry], env, options);
+    return new NodeProcess([...tsExecArgv(), entry], env, options);
   }
 
   /** Resolves with the exit (once its output is read) whenever it comes; never kills. */

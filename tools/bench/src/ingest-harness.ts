@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
+import { tsExecArgv } from '@fillwire/testing';
 import type { BenchContext } from './bench.types';
 
 /*
@@ -26,9 +27,9 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** `node -r @swc-node/register <entry>` from the repository root, stdout ignored. */
+/** `node -r @swc-node/register <entry>` from the repository root (see childExecArgv), stdout ignored. */
 export function startChild(entry: string, env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+  const proc = spawn(process.execPath, [...tsExecArgv(), entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -208,6 +209,24 @@ export async function climb(
     highest = rate;
   }
   return { highest, steps };
+}
+
+/** climb, logging each ladder step of run `run` and collecting garbage between steps (the ingest suites). */
+export function climbLogged(
+  ctx: Pick<BenchContext, 'log' | 'gc'>,
+  run: number,
+  ladder: readonly number[],
+  known: number,
+  measure: (rate: number) => Promise<StepResult>,
+): Promise<{ highest: number; steps: StepResult[] }> {
+  return climb(ladder, known, async (rate) => {
+    const r = await measure(rate);
+    ctx.log.info(
+      `run ${run} ladder ${rate}/s: p99 ${r.p99.toFixed(2)} ms, achieved ${r.achievedRate}/s, lost ${r.failed + r.missing}, CPU ${Math.round(r.cpuUsPerEvent ?? Number.NaN)} µs/event`,
+    );
+    ctx.gc();
+    return r;
+  });
 }
 
 /** One row per contender and rate: the median over runs of each figure. */

@@ -1,4 +1,4 @@
-import { formatTable } from './table';
+import { formatMarkdownTable, formatTable } from './table';
 
 describe('formatTable', () => {
   it('aligns text left and numbers right, with separators', () => {
@@ -16,5 +16,20 @@ describe('formatTable', () => {
 
   it('honours an explicit column order', () => {
     expect(formatTable([{ a: 'x', b: 'y' }], ['b', 'a']).split('\n')[0]).toBe('b  a');
+  });
+});
+
+describe('formatMarkdownTable', () => {
+  it('writes a Markdown table with numeric columns right-aligned and pipes escaped', () => {
+    expect(
+      formatMarkdownTable([
+        { step: 'a|b', rate: 1000, p99: 4.5 },
+        { step: 'c', rate: 5, p99: null },
+      ]),
+    ).toBe(
+      ['| step | rate | p99 |', '| --- | ---: | ---: |', '| a\\|b | 1,000 | 4.50 |', '| c | 5 | — |'].join(
+        '\n',
+      ),
+    );
   });
 });

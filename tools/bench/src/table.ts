@@ -24,3 +24,16 @@ export function formatTable(rows: readonly TableRow[], columns?: readonly string
   ];
   return lines.map((line) => line.trimEnd()).join('\n');
 }
+
+/** The same table in Markdown (numbers right-aligned), for `bench/results/<suite>-latest.md`. */
+export function formatMarkdownTable(rows: readonly TableRow[], columns?: readonly string[]): string {
+  const cols = columns ?? Object.keys(rows[0] ?? {});
+  const numeric = cols.map((col) => rows.some((row) => typeof row[col] === 'number'));
+  const escape = (text: string): string => text.replaceAll('|', '\\|');
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [
+    line(cols.map(escape)),
+    line(numeric.map((right) => (right ? '---:' : '---'))),
+    ...rows.map((row) => line(cols.map((col) => escape(formatCell(row[col]))))),
+  ].join('\n');
+}

@@ -4,9 +4,10 @@ import type { SimClock } from './engine/sim-clock';
 import { DEFAULT_SIM_SEED, MatchingEngine } from './engine/matching-engine';
 import type { MarketHoursMode } from './engine/market-hours';
 import { FaultInjector } from './faults/fault-injector';
-import { createKiteSimulator, type KiteSimulator } from './kite/kite-simulator';
+import { appIdOf, createKiteSimulator, type KiteSimulator } from './kite/kite-simulator';
 import type { KiteUserConfig } from './kite/kite-session.store';
-import { createXtsSimulator, type XtsSimulator } from './xts';
+import { SimLoadService } from './load/sim-load.service';
+import { createXtsSimulator, type XtsSimulator, type XtsUserConfig } from './xts';
 
 /** A scenario file (SIM_SCENARIO): faults per channel, funds, prices and hours applied at start. */
 export const ScenarioSchema = z
@@ -46,7 +47,11 @@ export interface BrokerSimOptions {
   xtsAppKey?: string;
   xtsSecretKey?: string;
   xtsUserId?: string;
+  /** More XTS users (one key pair each) besides the demo one. */
+  xtsUsers?: XtsUserConfig[];
   postbackUrl?: string;
+  /** Where the Kite browser login redirects (SIM_KITE_REDIRECT_URL). */
+  kiteRedirectUrl?: string;
   kiteRateLimit?: boolean;
   xtsRateLimit?: boolean;
   wsPlacementUpdates?: boolean;
@@ -86,6 +91,7 @@ export async function startBrokerSim(options: BrokerSimOptions = {}): Promise<Br
     appKey: options.xtsAppKey,
     secretKey: options.xtsSecretKey,
     demoUserID: options.xtsUserId,
+    users: options.xtsUsers,
     faults: { deliver: faults.deliver },
     rateLimit: options.xtsRateLimit ?? true,
     port: options.xtsPort,
@@ -97,27 +103,43 @@ export async function startBrokerSim(options: BrokerSimOptions = {}): Promise<Br
   });
 
   let kite: KiteSimulator;
+  let load: SimLoadService | undefined;
+  const kiteApiKey = options.kiteApiKey ?? 'kite-demo';
+  const kiteApiSecret = options.kiteApiSecret ?? 'demo-secret';
+  const postbackUrl = options.postbackUrl ?? DEFAULT_POSTBACK_URL;
   try {
     kite = await createKiteSimulator({
       engine,
       faults,
-      apiKey: options.kiteApiKey ?? 'kite-demo',
-      apiSecret: options.kiteApiSecret ?? 'demo-secret',
+      apiKey: kiteApiKey,
+      apiSecret: kiteApiSecret,
       users: options.kiteUsers,
-      postbackUrl: options.postbackUrl ?? DEFAULT_POSTBACK_URL,
+      postbackUrl,
+      redirectUrl: options.kiteRedirectUrl,
       rateLimit: options.kiteRateLimit ?? true,
       placementUpdates: options.wsPlacementUpdates ?? false,
       heartbeatMs: options.heartbeatMs,
       port: options.kitePort,
       host,
-      extraRoutes: (parts) =>
-        simAdminRouter({
+      extraRoutes: (parts) => {
+        load = new SimLoadService({
+          engine,
+          kiteSessions: parts.sessions,
+          kiteSendText: (userId, frame) => parts.ticker.sendText(userId, frame),
+          xtsEmitRaw: (userID, event, payload) => xts.emitRaw(userID, event, payload),
+          postbackUrl,
+          apiSecret: kiteApiSecret,
+          appId: appIdOf(kiteApiKey),
+        });
+        return simAdminRouter({
           engine,
           faults,
           kite: parts,
           xtsEmitRaw: (userID, event, payload) => xts.emitRaw(userID, event, payload),
           urls: () => ({ kite: kite.url, xts: xts.url }),
-        }),
+          load,
+        });
+      },
     });
   } catch (err) {
     await xts.close();
@@ -153,6 +175,7 @@ export async function startBrokerSim(options: BrokerSimOptions = {}): Promise<Br
     close: async () => {
       engine.stop();
       faults.close();
+      load?.close();
       await Promise.all([kite.close(), xts.close()]);
     },
   };

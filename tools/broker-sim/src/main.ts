@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '@fillwire/config';
 import pino from 'pino';
 import { ScenarioSchema, startBrokerSim, type Scenario } from './broker-sim';
+import { DEFAULT_KITE_USERS } from './kite/kite-session.store';
 import { SimConfigSchema } from './sim-config.schema';
 
 const log = pino({ name: 'broker-sim' });
@@ -24,7 +25,17 @@ async function main(): Promise<void> {
     kiteApiSecret: config.KITE_API_SECRET,
     xtsAppKey: config.XTS_APP_KEY,
     xtsSecretKey: config.XTS_SECRET_KEY,
+    kiteUsers: [
+      ...DEFAULT_KITE_USERS,
+      ...config.SIM_KITE_USERS.map((userId) => ({
+        userId,
+        name: userId,
+        email: `${userId.toLowerCase()}@example.com`,
+      })),
+    ],
+    xtsUsers: config.SIM_XTS_USERS,
     postbackUrl: config.ZERODHA_POSTBACK_URL,
+    kiteRedirectUrl: config.SIM_KITE_REDIRECT_URL,
     kiteRateLimit: config.SIM_KITE_RATE_LIMIT,
     xtsRateLimit: config.SIM_XTS_RATE_LIMIT,
     wsPlacementUpdates: config.SIM_KITE_WS_PLACEMENT_UPDATES,
@@ -37,11 +48,17 @@ async function main(): Promise<void> {
         rest: sim.kiteUrl,
         ticker: sim.kiteUrl.replace(/^http/, 'ws'),
         apiKey: config.KITE_API_KEY,
-        users: ['AB1234', 'CD5678'],
+        users: ['AB1234', 'CD5678', ...config.SIM_KITE_USERS],
       },
-      xts: { url: sim.xtsUrl, appKey: config.XTS_APP_KEY, userID: 'JN0001' },
+      xts: {
+        url: sim.xtsUrl,
+        appKey: config.XTS_APP_KEY,
+        userID: 'JN0001',
+        more: config.SIM_XTS_USERS.map((u) => u.userID),
+      },
       admin: `${sim.kiteUrl}/_sim`,
       postbacks: config.ZERODHA_POSTBACK_URL,
+      login: { url: `${sim.kiteUrl}/connect/login`, redirect: config.SIM_KITE_REDIRECT_URL },
       seed: config.SIM_SEED,
       scenario: config.SIM_SCENARIO ?? null,
     },

@@ -1,3 +1,4 @@
+import { BROKER_ORDER_COMMANDS, type BrokerRestOperation } from '@fillwire/broker-adapters';
 import type { Sample } from './prom-text';
 
 /** What the report judges, read from the services' metrics. */
@@ -18,9 +19,19 @@ export interface Figures {
   deadLetters: number;
   accounts: { total: number; live: number; degraded: number; down: number };
   reconnects: number;
-  /** Broker REST reads made: reconciliations (order book + positions) and gap fills. */
-  restCalls: { reconciliations: number; gapFills: number; total: number };
-  /** What polling every account every 2 s would have cost over the gateways' uptime. */
+  /**
+   * Broker REST requests the services sent (fillwire_broker_rest_calls_total), summed over every
+   * service; `measured` false when no service exposes the counter (an older snapshot).
+   */
+  restCalls: {
+    measured: boolean;
+    byOperation: Partial<Record<BrokerRestOperation, number>>;
+    /** place/modify/cancel: sent whether updates are pushed or polled. */
+    commands: number;
+    /** Everything else (order books, histories, trades, positions, logins): what polling would replace. */
+    reads: number;
+  };
+  /** The polling baseline: every account's order book every 2 s over the gateways' uptime. */
   pollingCalls: number;
 }
 
@@ -94,8 +105,17 @@ export function computeFigures(scrapes: Scrape[], nowS: number): Figures {
   }
   const states = [...accountStates.values()];
 
-  const reconciliations = sum(all, 'fillwire_reconciliation_cycles_total', (l) => l.outcome === 'done') * 2;
   const reconnects = sum(all, 'fillwire_gateway_reconnects_total');
+  const restSamples = all.filter((s) => s.name === 'fillwire_broker_rest_calls_total');
+  const byOperation: Figures['restCalls']['byOperation'] = {};
+  for (const s of restSamples) {
+    const operation = (s.labels.operation ?? 'other') as BrokerRestOperation;
+    byOperation[operation] = (byOperation[operation] ?? 0) + s.value;
+  }
+  const commands = restSamples
+    .filter((s) => BROKER_ORDER_COMMANDS.has(s.labels.operation as BrokerRestOperation))
+    .reduce((a, s) => a + s.value, 0);
+  const total = restSamples.reduce((a, s) => a + s.value, 0);
   const gatewayUptimes = services
     .filter((s) => s.service === 'zerodha-postback' || s.service === 'jainam-gateway')
     .map((s) => s.uptimeS ?? 0);
@@ -124,7 +144,7 @@ export function computeFigures(scrapes: Scrape[], nowS: number): Figures {
       down: states.filter((s) => s === 'disconnected' || s === 'stood-down').length,
     },
     reconnects,
-    restCalls: { reconciliations, gapFills: reconnects, total: reconciliations + reconnects },
+    restCalls: { measured: restSamples.length > 0, byOperation, commands, reads: total - commands },
     pollingCalls: Math.floor((states.length * uptimeS) / 2),
   };
 }

@@ -11,8 +11,24 @@ export function renderReport(
   decision: Decision,
   meta: { at: Date; source: string },
 ): string {
-  const saved = f.pollingCalls - f.restCalls.total;
+  const saved = f.pollingCalls - f.restCalls.reads;
   const share = f.pollingCalls > 0 ? ` (${((saved / f.pollingCalls) * 100).toFixed(1)} %)` : '';
+  const operations = Object.entries(f.restCalls.byOperation)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([operation, calls]) => `${operation} ${n(calls)}`)
+    .join(', ');
+  const apiCalls = f.restCalls.measured
+    ? `| | calls |
+|---|---|
+| polling baseline: every account's order book every 2 s over the gateways' uptime (${n(f.accounts.total)} accounts) | ${n(f.pollingCalls)} |
+| made (measured): reads — order books, histories, trades, positions, logins | ${n(f.restCalls.reads)} |
+| **saved** | **${n(saved)}${share}** |
+
+Measured by every service's \`fillwire_broker_rest_calls_total\` (each request sent, whatever its
+outcome): ${operations}. Order commands (place/modify/cancel, ${n(f.restCalls.commands)}) are sent
+either way and are left out of "made"; fallback polling while a push channel was degraded is in it.`
+    : `Not measured: no service exposes \`fillwire_broker_rest_calls_total\` (a snapshot from before it
+existed). Polling baseline: ${n(f.pollingCalls)} calls.`;
   return `# Fillwire evaluation ${meta.at.toISOString().slice(0, 10)}
 
 Source: ${meta.source}, at ${meta.at.toISOString()}.
@@ -51,15 +67,6 @@ ${f.services.map((s) => `- ${s.service ?? s.url}: ${s.up ? `up${s.uptimeS === un
 
 ## Broker API calls saved versus polling every 2 s
 
-| | calls |
-|---|---|
-| polling every account every 2 s over the gateways' uptime | ${n(f.pollingCalls)} |
-| made: reconciliations (order book + positions) | ${n(f.restCalls.reconciliations)} |
-| made: gap fills after reconnects | ${n(f.restCalls.gapFills)} |
-| **saved** | **${n(saved)}${share}** |
-
-Order commands (place/modify/cancel) are made either way and are not counted. Fallback polling
-while a push channel is degraded is not counted by the services' metrics yet, so "made" is a
-lower bound when accounts were degraded.
+${apiCalls}
 `;
 }

@@ -13,7 +13,7 @@ function figures(over: Partial<Figures> = {}): Figures {
     deadLetters: 0,
     accounts: { total: 2, live: 2, degraded: 0, down: 0 },
     reconnects: 0,
-    restCalls: { reconciliations: 4, gapFills: 0, total: 4 },
+    restCalls: { measured: true, byOperation: { orders: 4, place: 2 }, commands: 2, reads: 4 },
     pollingCalls: 100,
     ...over,
   };
@@ -117,14 +117,29 @@ fillwire_http_request_duration_seconds_count{service="zerodha-postback",method="
 fillwire_http_request_duration_seconds_count{service="zerodha-postback",method="POST",route="/zerodha/postback",status="200"} 99
 fillwire_reconciliation_cycles_total{broker="zerodha",outcome="done",service="portfolio-manager"} 5
 fillwire_reconciliation_cycles_total{broker="zerodha",outcome="failed",service="portfolio-manager"} 7
+fillwire_broker_rest_calls_total{broker="zerodha",operation="login",service="zerodha-postback"} 2
+fillwire_broker_rest_calls_total{broker="zerodha",operation="orders",service="zerodha-postback"} 6
+fillwire_broker_rest_calls_total{broker="zerodha",operation="order_history",service="zerodha-postback"} 3
+`);
+    const orderApi = parsePromText(`
+fillwire_broker_rest_calls_total{broker="zerodha",operation="login",service="order-api"} 1
+fillwire_broker_rest_calls_total{broker="zerodha",operation="place",service="order-api"} 40
+fillwire_broker_rest_calls_total{broker="jainam",operation="cancel",service="order-api"} 5
+fillwire_broker_rest_calls_total{broker="jainam",operation="order_history",service="order-api"} 5
 `);
     const f = computeFigures(
-      [{ url: 'n', samples: notifier }, { url: 'z', samples: gateway }, { url: 'dead' }],
+      [
+        { url: 'n', samples: notifier },
+        { url: 'z', samples: gateway },
+        { url: 'o', samples: orderApi },
+        { url: 'dead' },
+      ],
       1200,
     );
     expect(f.services).toEqual([
       { url: 'n', up: true, service: 'notifier', uptimeS: 200 },
       { url: 'z', up: true, service: 'zerodha-postback', uptimeS: 100 },
+      { url: 'o', up: true, service: undefined, uptimeS: undefined },
       { url: 'dead', up: false },
     ]);
     expect(f.screenLatencyMs.count).toBe(100);
@@ -133,7 +148,13 @@ fillwire_reconciliation_cycles_total{broker="zerodha",outcome="failed",service="
     expect(f.errors).toMatchObject({ handled: 998, failed: 2, http: 100, http5xx: 1 });
     expect(f.deadLetters).toBe(1);
     expect(f.accounts).toEqual({ total: 2, live: 1, degraded: 1, down: 0 });
-    expect(f.restCalls).toEqual({ reconciliations: 10, gapFills: 0, total: 10 });
+    // Summed over services; order commands apart from the reads polling would replace.
+    expect(f.restCalls).toEqual({
+      measured: true,
+      byOperation: { login: 3, orders: 6, order_history: 8, place: 40, cancel: 5 },
+      commands: 45,
+      reads: 17,
+    });
     expect(f.pollingCalls).toBe(100); // 2 accounts × 100 s / 2 s
     expect(evaluate(f).decision).toBe('roll back');
   });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, NodeProcess, REPO_ROOT as ROOT, cleanEnv } from '@fillwire/testing';
+import { freePort, NodeProcess, REPO_ROOT as ROOT, cleanEnv, waitFor } from '@fillwire/testing';
 
 // Per-project testTimeout is not applied by Jest's multi-project config; set it here.
 jest.setTimeout(120_000);
@@ -84,6 +84,17 @@ describe('npm start (tools/start/start.js)', () => {
     for (const name of PORT_VARS) {
       const res = await fetch(`http://127.0.0.1:${ports[name]}/ready`, { signal: AbortSignal.timeout(5000) });
       expect([name, res.status]).toEqual([name, 200]);
+    }
+
+    // --demo-traffic: order-api places sample orders at the simulator.
+    if (existsSync(join(ROOT, 'tools/broker-sim/src/main.ts'))) {
+      await waitFor(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${ports.SIM_KITE_PORT}/_sim/orders`);
+          return ((await res.json()) as { data: { orders: unknown[] } }).data.orders.length > 0;
+        },
+        { timeoutMs: 30_000, intervalMs: 250, what: 'demo-traffic orders at the simulator' },
+      );
     }
 
     // A service that dies is reported with its last lines; the others keep running.

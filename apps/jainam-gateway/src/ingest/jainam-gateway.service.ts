@@ -6,6 +6,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import {
+  BROKER_REST_CALLS_METRIC,
   DEFAULT_XTS_INSTRUMENTS,
   JainamAdapter,
   ReadPacer,
@@ -19,9 +20,15 @@ import {
 import { EventEngine } from '@fillwire/event-engine';
 import { EventPublisher } from '@fillwire/event-bus';
 import { preciseNow, type CanonicalOrder } from '@fillwire/events';
-import { APP_CONFIG, MetricsService, REDIS_CLIENT, ReadinessRegistry } from '@fillwire/observability';
+import {
+  APP_CONFIG,
+  InjectPinoLogger,
+  MetricsService,
+  REDIS_CLIENT,
+  ReadinessRegistry,
+} from '@fillwire/observability';
+import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { resolveJainamAccounts, type JainamAccount } from '../accounts/jainam-account.schema';
 import type { JainamGatewayConfig } from '../config/jainam-gateway-config.schema';
 import { AccountConnectionService } from './account-connection.service';
@@ -51,15 +58,18 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
   private publisher!: EventPublisher;
   private ingest!: UpdateIngestService;
   private readonly accounts = new Map<string, JainamAccountHandle>();
+  private readonly logger: Logger;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: JainamGatewayConfig,
     private readonly metrics: GatewayMetricsService,
     private readonly metricsService: MetricsService,
     private readonly readiness: ReadinessRegistry,
-    @InjectPinoLogger('JainamGatewayService') private readonly logger: PinoLogger,
+    @InjectPinoLogger() rootLogger: Logger,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
-  ) {}
+  ) {
+    this.logger = rootLogger.child({ context: 'JainamGatewayService' });
+  }
 
   /** The account's adapter and connection (tests place orders through the gateway's own session). */
   account(accountId: string): JainamAccountHandle | undefined {
@@ -94,6 +104,7 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
     };
     const instruments = new StaticInstrumentResolver(DEFAULT_XTS_INSTRUMENTS);
     const sessions = new SharedBrokerSessions(this.redis, { prefix: c.FILLWIRE_PREFIX });
+    const restCalls = this.metricsService.counter(BROKER_REST_CALLS_METRIC);
     for (const account of accounts) {
       const adapter = new JainamAdapter({
         accountId: account.accountId,
@@ -105,6 +116,7 @@ export class JainamGatewayService implements OnModuleInit, OnApplicationBootstra
         timeoutMs: 7_000,
         // Re-login is the connection service's decision (once, never two sessions at once).
         reloginOnAuthError: false,
+        restCalls,
       });
       adapter.setSink(this.engine);
       const eventDriven = isEventDriven(account.userId, {

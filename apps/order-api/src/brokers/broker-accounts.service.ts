@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import {
+  BROKER_REST_CALLS_METRIC,
   BrokerAuthError,
   BrokerInputError,
   JainamAdapter,
@@ -7,11 +8,13 @@ import {
   StaticInstrumentResolver,
   ZerodhaAdapter,
   type BrokerAdapter,
+  type BrokerRestCallCounter,
   type InstrumentEntry,
+  type KiteSession,
 } from '@fillwire/broker-adapters';
 import type { Exchange } from '@fillwire/events';
 import type { BrokerAccount } from '@fillwire/identity';
-import { APP_CONFIG, REDIS_CLIENT } from '@fillwire/observability';
+import { APP_CONFIG, MetricsService, REDIS_CLIENT } from '@fillwire/observability';
 import type Redis from 'ioredis';
 import { DEFAULT_XTS_INSTRUMENTS, type OrderApiConfig } from '../config/order-api-config.schema';
 import type { XtsSession } from '@fillwire/broker-adapters';
@@ -36,11 +39,14 @@ export class BrokerAccountsService implements OnApplicationShutdown {
   private readonly adapters = new Map<string, Promise<Connected>>();
   private readonly instruments: StaticInstrumentResolver;
   private readonly sessions: SharedBrokerSessions;
+  private readonly restCalls: BrokerRestCallCounter;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: OrderApiConfig,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) redis: Redis,
+    metrics: MetricsService,
   ) {
+    this.restCalls = metrics.counter(BROKER_REST_CALLS_METRIC);
     this.sessions = new SharedBrokerSessions(redis, {
       prefix: config.FILLWIRE_PREFIX,
       loginWaitMs: XTS_ADOPT_WAIT_MS,
@@ -65,6 +71,14 @@ export class BrokerAccountsService implements OnApplicationShutdown {
       if (!(error instanceof BrokerAuthError) || !(await connected.renew(token))) throw error;
       return run(connected.adapter);
     }
+  }
+
+  /**
+   * Exchanges a Kite login's request token for the account's session (the login flow). Nothing is
+   * stored or cached here: the caller checks whose session it is before sharing it.
+   */
+  kiteLogin(accountId: string, requestToken: string): Promise<KiteSession> {
+    return this.zerodhaAdapter(accountId).generateSession(requestToken);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -96,20 +110,24 @@ export class BrokerAccountsService implements OnApplicationShutdown {
     }
   }
 
-  private async zerodha(accountId: string): Promise<Connected> {
-    const adapter = new ZerodhaAdapter({
+  private zerodhaAdapter(accountId: string): ZerodhaAdapter {
+    return new ZerodhaAdapter({
       accountId,
       apiKey: this.config.KITE_API_KEY,
       apiSecret: this.config.KITE_API_SECRET,
       rootUrl: this.config.KITE_ROOT_URL,
       wsUrl: null,
       timeoutMs: this.config.ORDER_BROKER_TIMEOUT,
+      restCalls: this.restCalls,
     });
+  }
+
+  private async zerodha(accountId: string): Promise<Connected> {
+    const adapter = this.zerodhaAdapter(accountId);
     let token: string | null = null;
     const login = async (): Promise<boolean> => {
-      const stored = await this.redis.get(
-        `${this.config.FILLWIRE_PREFIX}:broker-session:zerodha:${accountId}`,
-      );
+      // The login flow (kite-login) stores it, until Kite's 06:00 IST cut-off.
+      const stored = await this.sessions.kiteToken(accountId);
       if (stored && stored !== token) token = stored;
       else if (this.config.FILLWIRE_DEMO) token = (await adapter.generateSession(accountId)).accessToken;
       else return false;
@@ -119,7 +137,7 @@ export class BrokerAccountsService implements OnApplicationShutdown {
     if (!(await login())) {
       throw new BrokerAuthError(
         'zerodha',
-        `no Kite session for ${accountId}: log in through the Kite login flow first`,
+        `no Kite session for ${accountId}: log in through the Kite login flow first (GET /v1/brokers/zerodha/login?accountId=${accountId})`,
         null,
       );
     }
@@ -137,6 +155,7 @@ export class BrokerAccountsService implements OnApplicationShutdown {
       timeoutMs: this.config.ORDER_BROKER_TIMEOUT,
       socket: false,
       reloginOnAuthError: false,
+      restCalls: this.restCalls,
     });
     adapter.rest.setSession(await this.xtsSession(adapter, null));
     const renew = async (failedToken: string | null): Promise<boolean> => {

@@ -8,7 +8,9 @@ describe('openApiDocument', () => {
       expect.arrayContaining(['accountId', 'symbol', 'exchange', 'side', 'quantity', 'orderType', 'product', 'price', 'triggerPrice', 'validity', 'tag', 'stopLoss', 'target', 'trailing']),
     );
     expect(place.required.sort()).toEqual(['accountId', 'exchange', 'orderType', 'product', 'quantity', 'side', 'symbol']);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/orders', '/v1/orders/{id}', '/api/v1/placeorder', '/api/v1/positionbook']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/orders', '/v1/orders/{id}', '/api/v1/placeorder', '/api/v1/positionbook', '/v1/brokers/zerodha/login', '/v1/brokers/zerodha/callback']),
+    );
   });
 
   it('renders a page without external resources', () => {

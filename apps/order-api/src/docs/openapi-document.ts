@@ -59,6 +59,40 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/v1/trades': { get: { tags: ['orders'], summary: 'Trades', security: bearer, parameters: accountParam, responses: { 200: ok('{trades}'), ...errors } } },
       '/v1/positions': { get: { tags: ['orders'], summary: 'Positions', security: bearer, parameters: accountParam, responses: { 200: ok('{positions}'), ...errors } } },
+      '/v1/brokers/zerodha/login': {
+        get: {
+          tags: ['brokers'],
+          summary: "Start the day's Kite login for one of your Zerodha accounts",
+          security: bearer,
+          parameters: [{ ...accountParam[0], required: true }],
+          responses: {
+            302: ok('to Kite (KITE_LOGIN_URL) with v=3, api_key and redirect_params=state=<single-use nonce, 10 min>'),
+            200: ok('with Accept: application/json: {accountId, loginUrl, stateExpiresAt}'),
+            401: errors[401],
+            404: errors[404],
+          },
+        },
+      },
+      '/v1/brokers/zerodha/callback': {
+        get: {
+          tags: ['brokers'],
+          summary: 'Where Kite redirects after the login (register this URL in the Kite developer console)',
+          parameters: ['status', 'request_token', 'state'].map((name) => ({ name, in: 'query', required: name !== 'request_token', schema: { type: 'string' } })),
+          responses: {
+            200: ok('session stored until the next 06:00 IST: an HTML page, or {status: connected, accountId, expiresAt} as JSON'),
+            400: ok('unknown/used/expired state, status≠success, Kite refused the token, or the Kite user is not the account; nothing stored'),
+          },
+        },
+      },
+      '/v1/brokers/zerodha/session': {
+        get: {
+          tags: ['brokers'],
+          summary: 'Whether the account has a Kite session, and until when (no accountId: all your Zerodha accounts)',
+          security: bearer,
+          parameters: accountParam,
+          responses: { 200: ok('{accountId, broker, active, expiresAt, demoLogin, loginPath}, or {sessions: [...]} without accountId'), 401: errors[401], 404: errors[404] },
+        },
+      },
       '/v1/sessions': { post: { tags: ['identity'], summary: 'Session token for the API key', security: bearer, responses: { 201: ok('{token, expiresAt, userId}'), 401: errors[401] } } },
       '/v1/me/mode': { get: { tags: ['flags'], summary: "The caller's order-update mode", security: bearer, responses: { 200: ok('{mode, reason, bucket}') } } },
       '/v1/admin/flags': {

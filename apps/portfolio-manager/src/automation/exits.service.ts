@@ -25,6 +25,8 @@ const ocoDoc = (r: OrderRef) => `oco|${r.broker}|${r.accountId}|${r.brokerOrderI
 const exitOfDoc = (r: OrderRef) => `exit-of|${r.broker}|${r.accountId}|${r.brokerOrderId}`;
 /** Entries with a trailing stop per instrument, for the tick path. */
 const trailingDoc = (exchange: string, symbol: string) => `trailing|${exchange}|${symbol}`;
+/** Every instrument that has had a trailing doc (`exchange|symbol`), so the price feed can find them. */
+const TRAILING_INDEX_DOC = 'trailing-instruments';
 
 const hasProtection = (p: Protection | undefined): p is Protection =>
   p !== undefined && (p.stopLoss !== undefined || p.target !== undefined || p.trailing !== undefined);
@@ -85,6 +87,7 @@ export class ExitsService {
           );
           set.add(JSON.stringify(entryRef));
           await this.write.putDoc(trailingDoc(record.order.exchange, record.order.symbol), [...set]);
+          await this.indexTrailing(`${record.order.exchange}|${record.order.symbol}`);
         }
       }
     });
@@ -139,6 +142,32 @@ export class ExitsService {
     return moved;
   }
 
+  /** Instruments with a live trailing stop (stop placed, OCO open): the price feed subscribes them. */
+  async trailingInstruments(): Promise<Array<{ exchange: string; symbol: string }>> {
+    const out: Array<{ exchange: string; symbol: string }> = [];
+    for (const member of (await this.write.getDoc<string[]>(TRAILING_INDEX_DOC)) ?? []) {
+      const [exchange, symbol] = member.split('|');
+      for (const json of (await this.write.getDoc<string[]>(trailingDoc(exchange, symbol))) ?? []) {
+        const state = await this.write.getDoc<OcoState>(ocoDoc(JSON.parse(json) as OrderRef));
+        if (state?.stop?.brokerOrderId && !state.closed) {
+          out.push({ exchange, symbol });
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Adds an instrument to the index once; the lock keeps two replicas' additions from overwriting each other. */
+  private async indexTrailing(member: string): Promise<void> {
+    if ((await this.write.getDoc<string[]>(TRAILING_INDEX_DOC))?.includes(member)) return;
+    await this.write.withLock(TRAILING_INDEX_DOC, async () => {
+      const index = new Set(await this.write.getDoc<string[]>(TRAILING_INDEX_DOC));
+      index.add(member);
+      await this.write.putDoc(TRAILING_INDEX_DOC, [...index]);
+    });
+  }
+
   private async legOrder(entry: OrderRef, id: string | null | undefined): Promise<CanonicalOrder | null> {
     if (!id) return null;
     return (await this.read.getOrder({ ...entry, brokerOrderId: id }))?.order ?? null;
@@ -158,7 +187,7 @@ export class ExitsService {
     };
     switch (action.kind) {
       case 'place':
-        return this.place(action, entry, meta, state, commands);
+        return this.place(action, entry, entryRef, meta, state, commands);
       case 'modify': {
         await commands.modifyOrder({
           accountId: entry.accountId,
@@ -219,15 +248,11 @@ export class ExitsService {
   private async place(
     action: Extract<ExitAction, { kind: 'place' }>,
     entry: CanonicalOrder,
+    entryRef: OrderRef,
     meta: OrderMeta | null,
     state: OcoState,
     commands: BrokerCommands,
   ): Promise<void> {
-    const entryRef: OrderRef = {
-      broker: entry.broker,
-      accountId: entry.accountId,
-      brokerOrderId: entry.brokerOrderId,
-    };
     // A leg recorded without an id: an earlier attempt may have reached the broker; find it by tag.
     let brokerOrderId = state[action.leg] ? await this.findByTag(entry, action.tag, commands) : null;
     state[action.leg] = { tag: action.tag, brokerOrderId, price: action.price, quantity: action.quantity };

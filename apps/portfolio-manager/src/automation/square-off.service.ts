@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { ExchangeSchema, isTerminalStatus, type Exchange } from '@fillwire/events';
+import { ExchangeSchema, isTerminalStatus, type CanonicalOrder, type Exchange } from '@fillwire/events';
 import type { PortfolioReadRepository, PortfolioWriteRepository } from '@fillwire/portfolio-state';
 import { cancelReasonDoc } from '../portfolio/portfolio-notifications';
 import type { BrokerCommandsRegistry } from './broker-commands';
@@ -73,14 +73,37 @@ export class SquareOffService {
     );
   }
 
+  /**
+   * Orders to cancel: ours and the broker's book, the book's state winning (it is the newer).
+   * Kite pushes nothing for a placement, so a resting order placed elsewhere (or just before a
+   * restart) is known here only after a reconciliation. The book is one read per account and
+   * exchange a day; without it, our own state has to do.
+   */
+  private async openOrders(
+    account: { broker: 'zerodha' | 'jainam' | 'paper'; accountId: string },
+    commands: NonNullable<ReturnType<BrokerCommandsRegistry['forAccount']>>,
+  ): Promise<CanonicalOrder[]> {
+    const orders = new Map(
+      (await this.read.listOrders(account)).map((r) => [r.order.brokerOrderId, r.order]),
+    );
+    try {
+      for (const o of await commands.getOrderBook()) orders.set(o.brokerOrderId, o);
+    } catch (error) {
+      this.logger.warn(
+        { accountId: account.accountId, error: (error as Error).message },
+        'square-off: broker order book not read; cancelling the open orders we know',
+      );
+    }
+    return [...orders.values()];
+  }
+
   private async squareOff(
     account: { broker: 'zerodha' | 'jainam' | 'paper'; accountId: string },
     exchange: Exchange,
     date: string,
     commands: NonNullable<ReturnType<BrokerCommandsRegistry['forAccount']>>,
   ): Promise<void> {
-    const orders = await this.read.listOrders(account);
-    for (const { order } of orders) {
+    for (const order of await this.openOrders(account, commands)) {
       if (order.product !== 'MIS' || order.exchange !== exchange || isTerminalStatus(order.status)) continue;
       await this.write.putDoc(cancelReasonDoc(order), 'square-off');
       await commands.cancelOrder({ accountId: order.accountId, brokerOrderId: order.brokerOrderId });

@@ -1,20 +1,26 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
+  BROKER_REST_CALLS_METRIC,
   BrokerAuthError,
   DEFAULT_XTS_INSTRUMENTS,
   JainamAdapter,
+  KiteOrderStream,
   ReadPacer,
   SharedBrokerSessions,
   StaticInstrumentResolver,
   ZerodhaAdapter,
   type BrokerAdapter,
+  type BrokerRestCallCounter,
+  type KiteInstrument,
+  type TickRecord,
 } from '@fillwire/broker-adapters';
 import type { Broker } from '@fillwire/events';
 import { IdentityRepository } from '@fillwire/identity';
-import { APP_CONFIG, REDIS_CLIENT } from '@fillwire/observability';
+import { APP_CONFIG, MetricsService, REDIS_CLIENT } from '@fillwire/observability';
 import { PortfolioReadRepository, type AccountRef } from '@fillwire/portfolio-state';
 import type { Redis } from 'ioredis';
 import type { BrokerCommands, BrokerCommandsRegistry } from '../automation/broker-commands';
+import type { PriceTicker } from '../automation/price-feed.service';
 import type { PortfolioManagerConfig } from '../config/portfolio-manager-config.schema';
 
 interface Session {
@@ -44,11 +50,14 @@ export class BrokerAccountsService implements BrokerCommandsRegistry, OnApplicat
   private readonly state: PortfolioReadRepository;
   private readonly instruments = new StaticInstrumentResolver(DEFAULT_XTS_INSTRUMENTS);
   private readonly pacers = new Map<string, ReadPacer>();
+  private readonly restCalls: BrokerRestCallCounter;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: PortfolioManagerConfig,
     @Inject(REDIS_CLIENT) redis: Redis,
+    metrics: MetricsService,
   ) {
+    this.restCalls = metrics.counter(BROKER_REST_CALLS_METRIC);
     this.shared = new SharedBrokerSessions(redis, { prefix: config.FILLWIRE_PREFIX });
     this.identity = new IdentityRepository(redis, config.FILLWIRE_PREFIX);
     this.state = new PortfolioReadRepository(redis, { prefix: config.FILLWIRE_PREFIX });
@@ -79,42 +88,62 @@ export class BrokerAccountsService implements BrokerCommandsRegistry, OnApplicat
     };
   }
 
+  /** Kite's instrument master over the first Kite account's session (a big download: once a day). */
+  async kiteInstruments(): Promise<KiteInstrument[] | null> {
+    const account = await this.firstKiteAccount();
+    if (!account) return null;
+    const list = await this.call('zerodha', account, (adapter) => {
+      if (!(adapter instanceof ZerodhaAdapter)) throw new Error(`${account} is not a Kite account`);
+      return adapter.getInstruments();
+    });
+    if (list.skipped > 0) this.logger.log({ skipped: list.skipped }, 'instrument master rows left out');
+    return list.instruments;
+  }
+
   /**
-   * Last prices of the known NSE instruments from the Kite ticker (LTP mode), over the session of
-   * the first Kite account there is. Resolves to a stop function, or null when no Kite account is
-   * known yet (the caller tries again later).
+   * A Kite ticker for last prices over the first Kite account's session, subscribed to nothing (the
+   * price feed subscribes what positions need). Null while there is no Kite account or ticker URL.
+   * `renewSession`: the last ticker's token was refused, so take a fresh one first.
    */
   async openTicker(
-    onPrice: (exchange: string, symbol: string, price: number) => void,
-  ): Promise<(() => Promise<void>) | null> {
-    const account = (await this.accounts()).find((a) => a.broker === 'zerodha');
-    if (!account || !this.config.KITE_WS_URL) return null;
-    const session = await this.session('zerodha', account.accountId);
+    onTicks: (ticks: TickRecord[]) => void,
+    renewSession: boolean,
+  ): Promise<PriceTicker | null> {
+    const url = this.config.KITE_WS_URL;
+    const account = url ? await this.firstKiteAccount() : null;
+    if (!url || !account) return null;
+    const session = await this.session('zerodha', account);
+    if (renewSession) await session.renew(session.token());
     const token = session.token();
     if (!token) return null;
-    // Kite instrument token = exchange token × 256 + segment (NSE = 1); XTS ids are exchange tokens.
-    const byToken = new Map(DEFAULT_XTS_INSTRUMENTS.map((i) => [i.xtsInstrumentId * 256 + 1, i]));
-    const ticker = new ZerodhaAdapter({
-      accountId: account.accountId,
+    const stream = new KiteOrderStream({
+      url,
       apiKey: this.config.KITE_API_KEY,
       accessToken: token,
-      rootUrl: this.config.KITE_ROOT_URL,
-      wsUrl: this.config.KITE_WS_URL,
-      stream: { tokens: [...byToken.keys()] },
+      // Order updates are zerodha-postback's; this socket is for prices only.
+      onOrder: () => undefined,
+      onTicks: (ticks) => onTicks(ticks),
+      onError: (message) => this.logger.debug({ accountId: account, message }, 'price ticker'),
     });
-    ticker.setSink({
-      put: (event) => {
-        if (event.type !== 'broker.tick') return;
-        const instrument = byToken.get(event.data.tick.instrumentToken);
-        if (instrument) onPrice(instrument.exchange, instrument.symbol, event.data.tick.lastPrice);
+    try {
+      await stream.start();
+    } catch (error) {
+      // start() keeps retrying after a first failure; the feed opens a new one on its next pass.
+      await stream.stop();
+      throw error;
+    }
+    return {
+      subscribe: (tokens) => stream.subscribe(tokens),
+      unsubscribe: (tokens) => stream.unsubscribe(tokens),
+      get state() {
+        return stream.state;
       },
-    });
-    await ticker.connect();
-    this.logger.log(
-      { accountId: account.accountId, instruments: byToken.size },
-      'Kite ticker open for last prices',
-    );
-    return () => ticker.disconnect();
+      close: () => stream.stop(),
+    };
+  }
+
+  private async firstKiteAccount(): Promise<string | null> {
+    return (await this.accounts()).find((a) => a.broker === 'zerodha')?.accountId ?? null;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -170,6 +199,7 @@ export class BrokerAccountsService implements BrokerCommandsRegistry, OnApplicat
       apiSecret: c.KITE_API_SECRET,
       rootUrl: c.KITE_ROOT_URL,
       wsUrl: null,
+      restCalls: this.restCalls,
     });
     let token: string | null = null;
     const login = async (failed: string | null) => {
@@ -199,6 +229,7 @@ export class BrokerAccountsService implements BrokerCommandsRegistry, OnApplicat
       instruments: this.instruments,
       socket: false,
       reloginOnAuthError: false,
+      restCalls: this.restCalls,
     });
     const adopt = async (failed: string | null) => {
       adapter.rest.setSession(await this.shared.adoptXtsSession(accountId, failed));

@@ -55,4 +55,13 @@ describe('PortfolioManagerConfigSchema', () => {
     expect(() => load({ SQUARE_OFF_TIMES: 'NSE=25:00' })).toThrow(/SQUARE_OFF_TIMES/);
     expect(() => load({ SQUARE_OFF_HOLIDAYS: '26-01-2026' })).toThrow(/SQUARE_OFF_HOLIDAYS/);
   });
+
+  it('price feed lease 3 s and refresh 2 s by default; refuses a lease too short to renew', () => {
+    expect(load({})).toMatchObject({ PRICE_FEED_LEASE_TTL: 3_000, PRICE_FEED_REFRESH_INTERVAL: 2_000 });
+    expect(load({ PRICE_FEED_LEASE_TTL: '10s', PRICE_FEED_REFRESH_INTERVAL: '500ms' })).toMatchObject({
+      PRICE_FEED_LEASE_TTL: 10_000,
+      PRICE_FEED_REFRESH_INTERVAL: 500,
+    });
+    expect(() => load({ PRICE_FEED_LEASE_TTL: '100ms' })).toThrow(/PRICE_FEED_LEASE_TTL/);
+  });
 });

@@ -49,6 +49,13 @@ export const PortfolioManagerConfigSchema = withModeDefaults(
         ),
       /** Least time between two modifications of one trailing stop at the broker. */
       TRAILING_MODIFY_INTERVAL: envDurationMs('1s', 100),
+      /**
+       * The last-price feed's lease: one replica holds it and runs the Kite ticker; when the holder
+       * dies another takes over within this TTL plus a third of it (renewed every third).
+       */
+      PRICE_FEED_LEASE_TTL: envDurationMs('3s', 300),
+      /** How often the feed holder re-reads open positions and trailing stops and resubscribes. */
+      PRICE_FEED_REFRESH_INTERVAL: envDurationMs('2s', 100),
     })
     .superRefine((c, ctx) => {
       try {

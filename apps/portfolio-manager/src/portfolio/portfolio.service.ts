@@ -126,16 +126,17 @@ export class PortfolioService {
       this.applied.inc({ type: envelope.type, verdict: applied.result.verdict });
       fillsChanged = applied.result.changed;
     }
+    // One read of the stored order serves both the observer and the overfill check below.
+    let stored: Promise<Awaited<ReturnType<PortfolioReadRepository['getOrder']>>> | undefined;
+    const readOrder = () => (stored ??= this.read.getOrder(ref));
     // Every order step, even a stale one: order.placed (with the protection) may arrive after the fill.
     if (applied.kind === 'order' && this.observer)
       await this.observer(
         ref,
-        envelope.type === 'order.placed'
-          ? metaOf(envelope.data)
-          : ((await this.read.getOrder(ref))?.meta ?? null),
+        envelope.type === 'order.placed' ? metaOf(envelope.data) : ((await readOrder())?.meta ?? null),
       );
     if (!fillsChanged) return;
-    const record = await this.read.getOrder(ref);
+    const record = await readOrder();
     if (
       record?.overfilled &&
       (await this.write.once(`overfill|${ref.broker}|${ref.accountId}|${ref.brokerOrderId}`))

@@ -14,6 +14,7 @@ import {
   PortfolioService,
   type PortfolioEventSink,
 } from '../portfolio/portfolio.service';
+import { PeriodicTask } from '../periodic-task';
 import { ReconciliationService } from './reconciliation.service';
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -29,9 +30,10 @@ export class ReconciliationProcessor implements OnApplicationBootstrap, OnApplic
   readonly service: ReconciliationService;
   private readonly driftTotal;
   private readonly cycles;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopping = false;
+  private readonly cycle = new PeriodicTask(
+    () => this.runCycle(),
+    (err) => this.logger.warn({ error: errorText(err) }, 'reconciliation cycle failed'),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: PortfolioManagerConfig,
@@ -71,22 +73,17 @@ export class ReconciliationProcessor implements OnApplicationBootstrap, OnApplic
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.config.RECONCILE_INTERVAL);
-    this.timer.unref();
-    this.tick();
+    this.cycle.start(this.config.RECONCILE_INTERVAL);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
-    // Bounded: with Redis gone, a step in flight waits on its reconnect and must not hold the exit.
-    await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, 1_500).unref())]);
+    await this.cycle.stop();
   }
 
   /** One cycle over every account (tests call it directly). */
   async runCycle(): Promise<void> {
     for (const account of await this.brokers.accounts()) {
-      if (this.stopping) return;
+      if (this.cycle.stopped) return;
       const books = this.brokers.forAccount(account.broker, account.accountId);
       if (!books) continue;
       try {
@@ -105,14 +102,5 @@ export class ReconciliationProcessor implements OnApplicationBootstrap, OnApplic
         );
       }
     }
-  }
-
-  private tick(): void {
-    if (this.running || this.stopping) return;
-    this.running = this.runCycle()
-      .catch((err: unknown) => this.logger.warn({ error: errorText(err) }, 'reconciliation cycle failed'))
-      .finally(() => {
-        this.running = null;
-      });
   }
 }

@@ -66,6 +66,12 @@ describe('ZerodhaPostbackConfigSchema', () => {
       ZERODHA_MARKET_HOURS: 'nse',
       ZERODHA_POLL_AFTER: 5000,
       ZERODHA_POLL_INTERVAL: 1000,
+      ZERODHA_PLACEMENT_CHECK: true,
+      ZERODHA_PLACEMENT_CHECK_AFTER: 500,
+    });
+    expect(load({ ZERODHA_PLACEMENT_CHECK: 'off', ZERODHA_PLACEMENT_CHECK_AFTER: '2s' })).toMatchObject({
+      ZERODHA_PLACEMENT_CHECK: false,
+      ZERODHA_PLACEMENT_CHECK_AFTER: 2000,
     });
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   baseConfigShape,
+  envBoolean,
   envDurationMs,
   envPort,
   envUrl,
@@ -45,6 +46,14 @@ export const ZerodhaPostbackConfigSchema = withModeDefaults(
       ZERODHA_POLL_INTERVAL: envDurationMs('1s', 250),
       /** When the fallback polling may run: `always`, or `nse` (09:15-15:30 IST, Mon-Fri). */
       ZERODHA_MARKET_HOURS: z.enum(['always', 'nse']).default('nse'),
+      /**
+       * Kite pushes nothing for a placement itself, so after `order.placed` for a followed account
+       * the order's history is read once (again while it is still pending) and what was missed is
+       * emitted: a resting order shows OPEN without waiting for its next change.
+       */
+      ZERODHA_PLACEMENT_CHECK: envBoolean(true),
+      /** How long after `order.placed` the first read is made; each retry waits twice as long. */
+      ZERODHA_PLACEMENT_CHECK_AFTER: envDurationMs('500ms', 0),
     })
     .transform((config, ctx) => {
       const { ZERODHA_ACCOUNTS, ZERODHA_ACCOUNTS_FILE, ...rest } = config;

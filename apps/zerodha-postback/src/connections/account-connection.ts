@@ -6,6 +6,8 @@ export class AccountConnection {
   readonly machine = new ConnectionStateMachine();
   /** A session token is in place (REST calls can be made). */
   loggedIn = false;
+  /** The login flow's shared token this account last took up (null: its own login or config). */
+  sharedToken: string | null = null;
   /** When the ticker went down; null while it is up. */
   tickerDownSince: number | null = Date.now();
   lastSyncAt: number | null = null;

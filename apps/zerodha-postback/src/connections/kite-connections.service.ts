@@ -20,11 +20,14 @@ import { EventLogRepository } from '../ingest/event-log.repository';
 import { IngestMetrics } from '../ingest/ingest-metrics.service';
 import { OrderIngestService } from '../ingest/order-ingest.service';
 import { decidePolling, isMarketOpen } from '../polling/polling-policy';
-import { OrderSyncService } from '../sync/order-sync.service';
+import { OrderSyncService, type OrderCatchUp } from '../sync/order-sync.service';
 import { AccountConnection } from './account-connection';
 import { KiteAdapterFactory } from './kite-adapter.factory';
+import { SharedKiteSessionsRepository } from './shared-kite-sessions.repository';
 
 const TICK_MS = 250;
+/** How often Redis is asked for sessions the login flow stored (one MGET for all accounts). */
+const SHARED_SESSION_CHECK_MS = 1_000;
 const READY_STATES = new Set(['connected', 'synced', 'degraded']);
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -43,6 +46,8 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
   private readonly flags: FeatureFlagsReader;
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
+  private sharedCheckedAt = 0;
+  private checkingShared = false;
   private readonly background = new Set<Promise<unknown>>();
 
   constructor(
@@ -55,6 +60,7 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
     private readonly metrics: IngestMetrics,
     private readonly readiness: ReadinessRegistry,
     @InjectRedis() redis: Redis,
+    private readonly sharedSessions: SharedKiteSessionsRepository,
   ) {
     // Runtime flag changes (order-api admin) reach us within a second; config until then.
     this.flags = new FeatureFlagsReader({
@@ -103,6 +109,22 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
     this.connections.get(accountId)?.adapter.reconnectStream();
   }
 
+  /**
+   * Emits what the bus missed of one order, read from its history (see OrderSyncService). Null
+   * when the account is not followed here or has no session: its next reconciliation covers it.
+   */
+  async catchUpOrder(accountId: string, brokerOrderId: string): Promise<OrderCatchUp | null> {
+    const conn = this.connections.get(accountId);
+    if (!conn || !conn.loggedIn || this.stopping) return null;
+    try {
+      return await this.orderSync.catchUpOrder(conn, brokerOrderId);
+    } catch (err) {
+      if (!(err instanceof BrokerAuthError)) throw err;
+      this.spawn(this.onAuthFailure(conn, errorText(err)));
+      return null;
+    }
+  }
+
   private async start(conn: AccountConnection): Promise<void> {
     if (this.stopping) return;
     if (conn.machine.can('connecting'))
@@ -140,8 +162,19 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
     const { account } = conn;
     if (account.requestToken) {
       await conn.adapter.generateSession(account.requestToken);
-    } else if (!account.accessToken) {
-      throw new BrokerAuthError('zerodha', 'no access token or request token configured', null);
+    } else {
+      // Today's login through order-api beats a configured token, which may be from an earlier day.
+      const shared = await this.sharedSessions.token(account.accountId);
+      if (shared) {
+        conn.sharedToken = shared;
+        conn.adapter.setAccessToken(shared);
+      } else if (!account.accessToken) {
+        throw new BrokerAuthError(
+          'zerodha',
+          'no Kite session: log in through the Kite login flow (order-api GET /v1/brokers/zerodha/login)',
+          null,
+        );
+      }
     }
     conn.loggedIn = true;
   }
@@ -155,7 +188,7 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
       this.moveIf(conn, 'stood-down', `authentication failed again: ${reason}`);
       this.logger.error(
         { accountId: conn.accountId, reason },
-        'Kite account stood down: log in again and restart',
+        'Kite account stood down: log in again through the Kite login flow (picked up without a restart)',
       );
       return;
     }
@@ -216,16 +249,22 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
         return;
       case 'disconnected':
         conn.tickerDownSince ??= Date.now();
+        this.ingest.openGap(conn.accountId);
         this.moveIf(conn, 'degraded', reason ?? 'ticker closed');
         return;
       default:
         conn.tickerDownSince ??= Date.now();
+        this.ingest.openGap(conn.accountId);
         this.spawn(this.onAuthFailure(conn, reason ?? state));
     }
   }
 
   private tick(): void {
     const now = Date.now();
+    if (now - this.sharedCheckedAt >= SHARED_SESSION_CHECK_MS && !this.checkingShared) {
+      this.sharedCheckedAt = now;
+      this.spawn(this.checkSharedSessions());
+    }
     for (const accountId of this.ingest.takeResyncRequests()) {
       const conn = this.connections.get(accountId);
       if (conn) conn.resyncRequested = true;
@@ -247,6 +286,46 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
     }
   }
 
+  /**
+   * Accounts that cannot log in by themselves (no request token) take up a session that order-api's
+   * login flow stored, when one appears or changes: a stood-down account comes back, a connected one
+   * moves its ticker to the new token. One that is connecting or syncing is left to finish first
+   * (a call in flight with the old token must not stand the account down after the switch).
+   */
+  private async checkSharedSessions(): Promise<void> {
+    this.checkingShared = true;
+    try {
+      const conns = [...this.connections.values()].filter((c) => !c.account.requestToken);
+      const tokens = await this.sharedSessions.tokens(conns.map((c) => c.accountId));
+      conns.forEach((conn, i) => {
+        const token = tokens[i];
+        if (token && token !== conn.sharedToken && conn.machine.state !== 'connecting' && !conn.syncing)
+          this.spawn(this.adoptSharedSession(conn, token));
+      });
+    } finally {
+      this.checkingShared = false;
+    }
+  }
+
+  private async adoptSharedSession(conn: AccountConnection, token: string): Promise<void> {
+    if (this.stopping) return;
+    conn.sharedToken = token;
+    if (conn.retryTimer) clearTimeout(conn.retryTimer);
+    conn.retryTimer = null;
+    this.logger.log(
+      { accountId: conn.accountId, state: conn.machine.state },
+      'Kite session from the login flow taken up; reconnecting',
+    );
+    // The ticker authenticated with the old token: close it; connect() opens one with the new token.
+    await conn.adapter.disconnect();
+    conn.adapter.setAccessToken(token);
+    conn.loggedIn = true;
+    conn.reloggedIn = false;
+    conn.connectAttempt = 0;
+    this.moveIf(conn, 'disconnected', 'new Kite session');
+    await this.start(conn);
+  }
+
   private async runSync(conn: AccountConnection, channel: 'reconciliation' | 'polling'): Promise<void> {
     if (conn.syncing || !conn.loggedIn) {
       if (channel === 'reconciliation') conn.resyncRequested = true;
@@ -255,7 +334,7 @@ export class KiteConnectionsService implements OnApplicationBootstrap, OnApplica
     conn.syncing = true;
     conn.resyncRequested = false;
     try {
-      const result = await this.orderSync.sync(conn, channel);
+      const result = await this.orderSync.sync(conn, channel, { closeGap: conn.tickerDownSince === null });
       conn.lastSyncAt = Date.now();
       if (result.emitted > 0) {
         this.logger.log(

@@ -35,6 +35,10 @@ export type IngestResult =
 export class OrderIngestService {
   private readonly serial = new KeyedSerializer();
   private readonly resync = new Set<string>();
+  /** Accounts whose push channels have been up since their last reconciliation read the book. */
+  private readonly live = new Set<string>();
+  /** Per account, orders whose history may hold states we never published (see suspectsOf). */
+  private readonly suspects = new Map<string, Set<string>>();
 
   constructor(
     @Inject(EventLogRepository) private readonly eventLog: Pick<EventLogRepository, 'publish'>,
@@ -57,6 +61,42 @@ export class OrderIngestService {
     return accounts;
   }
 
+  /**
+   * The account's push channels may have missed states (ticker down, or not yet reconciled since
+   * boot): from now on every pushed order is a suspect until a reconciliation has read the book.
+   */
+  openGap(accountId: string): void {
+    this.live.delete(accountId);
+  }
+
+  /** A reconciliation read the book with the push channels up: later pushes are live again. */
+  closeGap(accountId: string): void {
+    this.live.add(accountId);
+  }
+
+  /**
+   * Orders of the account whose newest published state does not prove that every earlier state was
+   * published: one of their publishes failed, or they were pushed while a gap was open (a later
+   * state arriving first would hide the missed ones from a book comparison). Sync reads their
+   * history whatever the book says.
+   */
+  suspectsOf(accountId: string): string[] {
+    return [...(this.suspects.get(accountId) ?? [])];
+  }
+
+  /** Orders whose history a sync is about to read: suspects until it has gone out. */
+  markSuspects(accountId: string, orderIds: readonly string[]): void {
+    for (const brokerOrderId of orderIds) this.suspect({ accountId, brokerOrderId });
+  }
+
+  /** Their history was read and every unpublished state went out. */
+  clearSuspects(accountId: string, orderIds: readonly string[]): void {
+    const set = this.suspects.get(accountId);
+    if (!set) return;
+    for (const id of orderIds) set.delete(id);
+    if (set.size === 0) this.suspects.delete(accountId);
+  }
+
   /** The newest state published for an order (reconciliation compares the book with it). */
   latest(order: Pick<CanonicalOrder, 'broker' | 'accountId' | 'brokerOrderId'>): CanonicalOrder | undefined {
     return this.deduper.latest(order);
@@ -64,6 +104,8 @@ export class OrderIngestService {
 
   private async process({ order, userId, channel, receivedAt }: OrderUpdate): Promise<IngestResult> {
     const labels = this.metrics.labels(channel);
+    if (!this.live.has(order.accountId) && (channel === 'postback' || channel === 'ticker'))
+      this.suspect(order);
     const { verdict, id } = this.deduper.classifyOrder(order);
     if (verdict === 'duplicate') {
       this.metrics.duplicates.inc({ ...labels, where: 'gateway' });
@@ -95,6 +137,7 @@ export class OrderIngestService {
     } catch (err) {
       this.metrics.publishFailures.inc(labels);
       this.resync.add(order.accountId);
+      this.suspect(order);
       throw err;
     }
     this.deduper.recordOrder(order, id);
@@ -107,5 +150,11 @@ export class OrderIngestService {
     if (!statusKnown) this.metrics.unknownStatus.inc(labels);
     if (channel === 'reconciliation' || channel === 'polling') this.metrics.corrections.inc(labels);
     return { outcome: 'published', id, entryId: published.entryId, stale };
+  }
+
+  private suspect(order: Pick<CanonicalOrder, 'accountId' | 'brokerOrderId'>): void {
+    const set = this.suspects.get(order.accountId) ?? new Set<string>();
+    set.add(order.brokerOrderId);
+    this.suspects.set(order.accountId, set);
   }
 }

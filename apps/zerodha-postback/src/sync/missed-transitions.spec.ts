@@ -56,6 +56,26 @@ describe('planBookSync', () => {
   it('does not go back: a book row older than the published state is ignored', () => {
     expect(planBookSync([p4], () => done)).toEqual({ direct: [], needHistory: [] });
   });
+
+  it('reads the history of a suspect with fills even when its row is what was published last', () => {
+    const suspects = new Set(['1']);
+    const other = { ...done, brokerOrderId: '2' };
+    // Both rows are what was published last; only the suspect needs its history.
+    const plan = planBookSync(
+      [done, other],
+      (o) => o,
+      (o) => suspects.has(o.brokerOrderId),
+    );
+    expect(plan).toEqual({ direct: [], needHistory: [done] });
+    // Without fills there is nothing a later state could have hidden.
+    expect(
+      planBookSync(
+        [open],
+        () => open,
+        () => true,
+      ),
+    ).toEqual({ direct: [], needHistory: [] });
+  });
 });
 
 describe('missedFromHistory', () => {

@@ -13,10 +13,20 @@ export interface BookSyncPlan {
  * Compares the broker's order book with the newest state published per order. A row that is not
  * newer changes nothing; a newer row whose filled quantity moved needs the order's history (any
  * partial fill in between was missed too), otherwise the row itself is the missed transition.
+ * A suspect order with fills needs its history even when its row is not newer: its newest
+ * published state may have arrived after states that never went out.
  */
-export function planBookSync(book: readonly CanonicalOrder[], latestOf: LatestOf): BookSyncPlan {
+export function planBookSync(
+  book: readonly CanonicalOrder[],
+  latestOf: LatestOf,
+  suspect: (order: CanonicalOrder) => boolean = () => false,
+): BookSyncPlan {
   const plan: BookSyncPlan = { direct: [], needHistory: [] };
   for (const row of book) {
+    if (suspect(row) && row.filledQuantity > 0) {
+      plan.needHistory.push(row);
+      continue;
+    }
     const latest = latestOf(row);
     if (latest && compareOrderState(latest, row) !== 'newer') continue;
     if (row.filledQuantity > (latest?.filledQuantity ?? 0)) plan.needHistory.push(row);

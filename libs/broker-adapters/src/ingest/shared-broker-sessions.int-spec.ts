@@ -62,4 +62,22 @@ describe('SharedBrokerSessions (real Redis)', () => {
     await redis.set(`${prefix}:broker-session:zerodha:AB1234`, 'kite-token');
     await expect(sessions.kiteToken('AB1234')).resolves.toBe('kite-token');
   });
+
+  it('stores a Kite token from the login flow until its expiry and reads several at once', async () => {
+    const prefix = testPrefix('sess');
+    const sessions = new SharedBrokerSessions(redis, { prefix });
+    await expect(sessions.kiteSession('AB1234')).resolves.toBeNull();
+    const expiresAt = Date.now() + 3_600_000;
+    await sessions.publishKiteToken('AB1234', 'kite-access', expiresAt);
+    const ttl = await redis.pttl(`${prefix}:broker-session:zerodha:AB1234`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(3_600_000);
+    const stored = await sessions.kiteSession('AB1234');
+    expect(stored?.token).toBe('kite-access');
+    // Read back from the TTL: within the few ms this test took, never later than asked.
+    expect(stored?.expiresAt).toBeLessThanOrEqual(expiresAt + 5);
+    expect(stored?.expiresAt).toBeGreaterThan(expiresAt - 60_000);
+    await expect(sessions.kiteTokens(['CD5678', 'AB1234'])).resolves.toEqual([null, 'kite-access']);
+    await expect(sessions.kiteTokens([])).resolves.toEqual([]);
+  });
 });

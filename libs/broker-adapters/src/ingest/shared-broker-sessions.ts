@@ -48,6 +48,26 @@ export class SharedBrokerSessions {
     return this.redis.get(`${this.root}:zerodha:${accountId}`);
   }
 
+  /** Several accounts' Kite tokens in one round trip, in the order asked (null: none). */
+  async kiteTokens(accountIds: readonly string[]): Promise<Array<string | null>> {
+    if (accountIds.length === 0) return [];
+    return this.redis.mget(accountIds.map((id) => `${this.root}:zerodha:${id}`));
+  }
+
+  /** The Kite token and when it lapses (epoch ms; null when stored without an expiry). */
+  async kiteSession(accountId: string): Promise<{ token: string; expiresAt: number | null } | null> {
+    const key = `${this.root}:zerodha:${accountId}`;
+    const [token, ttl] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
+    if (token === null) return null;
+    return { token, expiresAt: ttl >= 0 ? Date.now() + ttl : null };
+  }
+
+  /** Stores a Kite access token from the login flow until `expiresAt` (Kite's 06:00 IST cut-off). */
+  async publishKiteToken(accountId: string, token: string, expiresAt: number): Promise<void> {
+    const ttl = Math.max(1, Math.floor(expiresAt - Date.now()));
+    await this.redis.set(`${this.root}:zerodha:${accountId}`, token, 'PX', ttl);
+  }
+
   async xtsSession(accountId: string): Promise<XtsSession | null> {
     const json = await this.redis.get(`${this.root}:jainam:${accountId}`);
     if (json === null) return null;

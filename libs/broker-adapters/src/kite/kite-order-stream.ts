@@ -4,6 +4,9 @@ import { isRecord } from '../parsing/safe';
 import { KiteTickerTextFrameSchema } from './kite.schema';
 import { decodeKiteTickFrame } from './kite-ticks';
 
+/** Kite ticker packet modes (brokers.md §1.10). */
+export type KiteTickMode = 'ltp' | 'quote' | 'full';
+
 export interface KiteOrderStreamOptions {
   /** Ticker root: `wss://ws.kite.trade` or the simulator's `ws://127.0.0.1:3100` (KITE_WS_URL). */
   url: string;
@@ -85,6 +88,25 @@ export class KiteOrderStream {
   subscribe(tokens: number[]): void {
     for (const t of tokens) this.tokens.add(t);
     this.sendSubscriptions(tokens);
+  }
+
+  /** Stops the ticks of these tokens (order updates need no subscription and keep coming). */
+  unsubscribe(tokens: number[]): void {
+    for (const t of tokens) this.tokens.delete(t);
+    this.send({ a: 'unsubscribe', v: tokens }, tokens);
+  }
+
+  /**
+   * Switches subscribed tokens to another packet mode (ltp 8 bytes, quote 44, full 184). Modes are
+   * not remembered: a reconnect resubscribes in ltp, the cheapest, which is all our callers read.
+   */
+  setMode(mode: KiteTickMode, tokens: number[]): void {
+    this.send({ a: 'mode', v: [mode, tokens] }, tokens);
+  }
+
+  /** The tokens ticks are delivered for (resubscribed after every reconnect). */
+  get subscribed(): number[] {
+    return [...this.tokens];
   }
 
   /** Forces a reconnect now (tests; an operator action). */
@@ -185,10 +207,15 @@ export class KiteOrderStream {
   }
 
   private sendSubscriptions(tokens: number[]): void {
+    this.send({ a: 'subscribe', v: tokens }, tokens);
+    this.send({ a: 'mode', v: ['ltp', tokens] }, tokens);
+  }
+
+  /** A client message now, if the socket is open (else the next open resubscribes from `tokens`). */
+  private send(message: object, tokens: number[]): void {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN || tokens.length === 0) return;
-    socket.send(JSON.stringify({ a: 'subscribe', v: tokens }));
-    socket.send(JSON.stringify({ a: 'mode', v: ['ltp', tokens] }));
+    socket.send(JSON.stringify(message));
   }
 
   private armLiveness(): void {

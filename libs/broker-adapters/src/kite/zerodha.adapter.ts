@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import { KiteConnect } from 'kiteconnect';
-import type { Broker, CanonicalOrder } from '@fillwire/events';
+import type { Broker, CanonicalOrder, Exchange } from '@fillwire/events';
 import type {
   CancelOrderRequest,
   ModifyOrderRequest,
@@ -11,6 +11,7 @@ import type {
 } from '../adapter.types';
 import { BrokerAdapter, receivedNow } from '../broker.adapter';
 import { BrokerInputError, BrokerUnavailableError } from '../broker-errors';
+import type { BrokerRestCallCounter, BrokerRestOperation } from '../rest-calls';
 import type { Result } from '../result';
 import { isKiteClientError, toKiteError } from './kite-errors';
 import {
@@ -23,6 +24,7 @@ import {
   type KiteSession,
 } from './kite-normalize';
 import { toKiteModifyParams, toKitePlaceParams } from './kite-order-mapping';
+import { normalizeKiteInstruments, type KiteInstrumentList } from './kite-instruments';
 import { KiteOrderStream, type KiteOrderStreamOptions } from './kite-order-stream';
 
 type KiteClient = InstanceType<typeof KiteConnect>;
@@ -41,6 +43,8 @@ export interface ZerodhaAdapterOptions {
   /** KITE_WS_URL: ticker root for order updates; null/undefined = REST only (no push). */
   wsUrl?: string | null;
   timeoutMs?: number;
+  /** Counts every REST request (fillwire_broker_rest_calls_total); none when omitted. */
+  restCalls?: BrokerRestCallCounter;
   /** Ticker tuning (liveness, backoff, LTP tokens). */
   stream?: Partial<
     Pick<KiteOrderStreamOptions, 'tokens' | 'livenessMs' | 'initialBackoffMs' | 'maxBackoffMs' | 'jitter'>
@@ -77,7 +81,7 @@ export class ZerodhaAdapter extends BrokerAdapter {
   async generateSession(requestToken: string): Promise<KiteSession> {
     if (!this.options.apiSecret)
       throw new BrokerInputError('zerodha', 'apiSecret is required for generateSession', null);
-    const data = await this.call('read', () =>
+    const data = await this.call('read', 'login', () =>
       this.kite.generateSession(requestToken, this.options.apiSecret ?? ''),
     );
     const session = this.reply(normalizeKiteSession(data));
@@ -99,8 +103,8 @@ export class ZerodhaAdapter extends BrokerAdapter {
         null,
       );
     const [profile, margins] = await Promise.all([
-      this.call('read', () => this.kite.getProfile()),
-      this.call('read', () => this.kite.getMargins()),
+      this.call('read', 'profile', () => this.kite.getProfile()),
+      this.call('read', 'margins', () => this.kite.getMargins()),
     ]);
     const account = normalizeKiteAccount(profile, margins, { accountId: this.accountId });
     if (account.ok) this.onAccount(account.value, { channel: 'rest', receivedAt: receivedNow() });
@@ -129,7 +133,7 @@ export class ZerodhaAdapter extends BrokerAdapter {
 
   async placeOrder(request: PlaceOrderRequest): Promise<OrderAck> {
     const mapped = this.require(toKitePlaceParams(request));
-    const data = await this.call('write', () =>
+    const data = await this.call('write', 'place', () =>
       this.kite.placeOrder(mapped.variety, mapped.params as PlaceParams),
     );
     return this.reply(
@@ -139,39 +143,41 @@ export class ZerodhaAdapter extends BrokerAdapter {
 
   async modifyOrder(request: ModifyOrderRequest): Promise<OrderAck> {
     const mapped = this.require(toKiteModifyParams(request));
-    const data = await this.call('write', () =>
+    const data = await this.call('write', 'modify', () =>
       this.kite.modifyOrder(mapped.variety, mapped.orderId, mapped.params as ModifyParams),
     );
     return this.reply(normalizeKiteOrderAck(data, { accountId: this.accountId }));
   }
 
   async cancelOrder(request: CancelOrderRequest): Promise<OrderAck> {
-    const data = await this.call('write', () => this.kite.cancelOrder('regular', request.brokerOrderId));
+    const data = await this.call('write', 'cancel', () =>
+      this.kite.cancelOrder('regular', request.brokerOrderId),
+    );
     return this.reply(normalizeKiteOrderAck(data, { accountId: this.accountId }));
   }
 
   async getOrderBook(): Promise<CanonicalOrder[]> {
-    const rows = await this.call('read', () => this.kite.getOrders());
+    const rows = await this.call('read', 'orders', () => this.kite.getOrders());
     return this.normalizeRows(rows, (row) => normalizeKiteOrder(row, { accountId: this.accountId }));
   }
 
   async getOrderHistory(brokerOrderId: string): Promise<CanonicalOrder[]> {
-    const rows = await this.call('read', () => this.kite.getOrderHistory(brokerOrderId));
+    const rows = await this.call('read', 'order_history', () => this.kite.getOrderHistory(brokerOrderId));
     return this.normalizeRows(rows, (row) => normalizeKiteOrder(row, { accountId: this.accountId }));
   }
 
   async getTrades(): Promise<TradeRecord[]> {
-    const rows = await this.call('read', () => this.kite.getTrades());
+    const rows = await this.call('read', 'trades', () => this.kite.getTrades());
     return this.normalizeRows(rows, (row) => normalizeKiteTrade(row, { accountId: this.accountId }));
   }
 
   async getOrderTrades(brokerOrderId: string): Promise<TradeRecord[]> {
-    const rows = await this.call('read', () => this.kite.getOrderTrades(brokerOrderId));
+    const rows = await this.call('read', 'order_trades', () => this.kite.getOrderTrades(brokerOrderId));
     return this.normalizeRows(rows, (row) => normalizeKiteTrade(row, { accountId: this.accountId }));
   }
 
   async getPositions(): Promise<PositionRecord[]> {
-    const data = await this.call('read', () => this.kite.getPositions());
+    const data = await this.call('read', 'positions', () => this.kite.getPositions());
     const positions = normalizeKitePositions(data, { accountId: this.accountId });
     if (!positions.ok)
       throw new BrokerUnavailableError(
@@ -180,6 +186,15 @@ export class ZerodhaAdapter extends BrokerAdapter {
         'DataException',
       );
     return positions.value;
+  }
+
+  /**
+   * The instrument master (`GET /instruments[/:exchange]`, a CSV dump Kite makes once a day): fetch
+   * it once per day, not per lookup. The client is left to hand us the raw CSV (keepRawTimestamps).
+   */
+  async getInstruments(exchange?: Exchange): Promise<KiteInstrumentList> {
+    const data = await this.call('read', 'instruments', () => this.kite.getInstruments(exchange));
+    return normalizeKiteInstruments(data);
   }
 
   private createStream(url: string, accessToken: string): KiteOrderStream {
@@ -201,8 +216,13 @@ export class ZerodhaAdapter extends BrokerAdapter {
     });
   }
 
-  /** Runs a client call; maps rejections and "resolved errors" to typed BrokerErrors. */
-  private async call<T>(operation: 'read' | 'write', run: () => Promise<T>): Promise<unknown> {
+  /** Runs a client call (counted as sent); maps rejections and "resolved errors" to typed BrokerErrors. */
+  private async call<T>(
+    operation: 'read' | 'write',
+    name: BrokerRestOperation,
+    run: () => Promise<T>,
+  ): Promise<unknown> {
+    this.options.restCalls?.inc({ broker: this.broker, operation: name });
     let value: T;
     try {
       value = await run();
@@ -245,6 +265,9 @@ export class ZerodhaAdapter extends BrokerAdapter {
  */
 function keepRawTimestamps(kite: KiteClient): void {
   const instance = (kite as unknown as { requestInstance?: AxiosInstance }).requestInstance;
+  // Kite's API answers, it never redirects: without redirects axios uses Node's http directly
+  // instead of wrapping every request in follow-redirects (a tenth of order-api's CPU per order).
+  if (instance) instance.defaults.maxRedirects = 0;
   instance?.interceptors.request.use((config) => {
     if (config.transformResponse) config.transformResponse = axios.defaults.transformResponse;
     return config;

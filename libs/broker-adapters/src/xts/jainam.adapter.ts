@@ -11,6 +11,7 @@ import type {
 } from '../adapter.types';
 import { BrokerAdapter } from '../broker.adapter';
 import { BrokerAuthError, BrokerInputError, BrokerUnavailableError } from '../broker-errors';
+import type { BrokerRestCallCounter } from '../rest-calls';
 import type { Result } from '../result';
 import { standardXtsEndpoints, type XtsEndpoints } from './xts-endpoints';
 import { XtsInteractiveSocket } from './xts-interactive-socket';
@@ -43,6 +44,8 @@ export interface JainamAdapterOptions {
   socketTransports?: string[];
   /** On an invalid-token reply, log in once and retry the call (default true). */
   reloginOnAuthError?: boolean;
+  /** Counts every REST request (fillwire_broker_rest_calls_total); none when omitted. */
+  restCalls?: BrokerRestCallCounter;
 }
 
 /**
@@ -71,6 +74,7 @@ export class JainamAdapter extends BrokerAdapter {
       ...(options.source ? { source: options.source } : {}),
       ...(options.uniqueKey ? { uniqueKey: options.uniqueKey } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.restCalls ? { restCalls: options.restCalls } : {}),
     });
   }
 

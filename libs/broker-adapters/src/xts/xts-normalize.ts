@@ -48,8 +48,11 @@ function unwrap(raw: unknown, what: string): Result<unknown> {
 }
 
 /**
- * XTS order (book row, history entry, socket `order` event) → CanonicalOrder. LeavesQuantity is not
- * zeroed on Cancelled/Rejected, so a terminal order has nothing pending; AppOrderID becomes a string.
+ * XTS order (book row, history entry, socket `order` event) → CanonicalOrder. Quantities follow
+ * OrderQuantity and CumulativeQuantity, the pair status and fills are read from: LeavesQuantity is
+ * not zeroed on Cancelled/Rejected and can disagree with them (the docs' order book sample: 1 left
+ * of 15 with none traded), and an order with nothing traded has no average price whatever
+ * OrderAverageTradedPrice says (250.40 in that sample). AppOrderID becomes a string.
  */
 export function normalizeXtsOrder(raw: unknown, ctx: XtsContext = {}): Result<CanonicalOrder> {
   return safely('xts order', () => {
@@ -65,13 +68,13 @@ export function normalizeXtsOrder(raw: unknown, ctx: XtsContext = {}): Result<Ca
       return fail(`${what}: ProductType: unsupported ${JSON.stringify(o.ProductType)}`);
     const symbol = symbolOf(ctx, o.ExchangeSegment, o.ExchangeInstrumentID, o.TradingSymbol);
     if (symbol === null) return fail(`${what}: no symbol`);
-    const average = o.OrderAverageTradedPrice ?? o.OrderAverageTradedPriceAPI ?? 0;
-    if (average < 0) return fail(`${what}: OrderAverageTradedPrice: negative ${average}`);
+    const reported = o.OrderAverageTradedPrice ?? o.OrderAverageTradedPriceAPI ?? 0;
+    if (reported < 0) return fail(`${what}: OrderAverageTradedPrice: negative ${reported}`);
+    const average = o.CumulativeQuantity > 0 ? reported : 0;
     const mapping = mapXtsStatus(o.OrderStatus, {
       cumulativeQuantity: o.CumulativeQuantity,
       orderQuantity: o.OrderQuantity,
     });
-    const leaves = o.LeavesQuantity ?? Math.max(0, o.OrderQuantity - o.CumulativeQuantity);
     const order: CanonicalOrder = {
       broker: 'jainam',
       accountId: account.value,
@@ -87,7 +90,7 @@ export function normalizeXtsOrder(raw: unknown, ctx: XtsContext = {}): Result<Ca
       price: o.OrderPrice,
       triggerPrice: o.OrderStopPrice,
       filledQuantity: o.CumulativeQuantity,
-      pendingQuantity: isTerminal(mapping.status) ? 0 : leaves,
+      pendingQuantity: isTerminal(mapping.status) ? 0 : Math.max(0, o.OrderQuantity - o.CumulativeQuantity),
       averagePrice: average,
       status: mapping.status,
       statusMessage: o.CancelRejectReason,

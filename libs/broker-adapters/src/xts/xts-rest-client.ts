@@ -7,6 +7,7 @@ import {
   BrokerTimeoutError,
   BrokerUnavailableError,
 } from '../broker-errors';
+import { xtsRestOperation, type BrokerRestCallCounter } from '../rest-calls';
 import type { XtsEndpoints } from './xts-endpoints';
 import { normalizeXtsLogin, parseXtsEnvelope, type XtsSession } from './xts-normalize';
 
@@ -19,6 +20,8 @@ export interface XtsRestClientOptions {
   /** Hostlookup deployments pass the uniqueKey from /hostlookup with the login. */
   uniqueKey?: string;
   timeoutMs?: number;
+  /** Counts every request sent, login included (fillwire_broker_rest_calls_total). */
+  restCalls?: BrokerRestCallCounter;
 }
 
 export type XtsOperation = 'read' | 'write';
@@ -135,6 +138,10 @@ export class XtsRestClient {
     path: string,
     options: { params?: object; body?: object; token?: string },
   ): Promise<unknown> {
+    this.options.restCalls?.inc({
+      broker: 'jainam',
+      operation: xtsRestOperation(method, path, options.params),
+    });
     let status: number;
     let data: unknown;
     try {

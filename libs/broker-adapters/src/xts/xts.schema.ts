@@ -48,7 +48,7 @@ export const XtsOrderSchema = z.object({
   OrderStatus: status,
   OrderAverageTradedPrice: zNullableNumber,
   OrderAverageTradedPriceAPI: zLenientNumber,
-  LeavesQuantity: zQuantity.optional(),
+  LeavesQuantity: zLenientNumber,
   CumulativeQuantity: zQuantity,
   OrderDisclosedQuantity: zQuantity.catch(0),
   OrderGeneratedDateTime: zLenientTimestamp,

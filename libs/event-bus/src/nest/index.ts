@@ -12,3 +12,4 @@ export { OnEvent } from './on-event';
 export { AdminTokenGuard } from './admin-token.guard';
 export { unhandledTypes } from './handler-coverage';
 export { ManagedJobQueues } from './managed-job-queues';
+export { nestBusLogger } from './nest-bus-logger';

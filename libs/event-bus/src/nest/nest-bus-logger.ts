@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { BusLogger } from '../bus-logger';
 
-/** The bus and engine log through the app's logger (pino via nestjs-pino): object first, then message. */
+/** The bus and engine log through the app's logger (pino, see NestPinoLogger in @fillwire/observability): object first, then message. */
 export function nestBusLogger(context: string): BusLogger {
   const logger = new Logger(context);
   return {

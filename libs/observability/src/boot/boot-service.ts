@@ -1,8 +1,8 @@
 import { DynamicModule, INestApplication, Logger as NestLogger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig, type BaseConfig } from '@fillwire/config';
-import { Logger } from 'nestjs-pino';
 import type { z } from 'zod';
+import { NestPinoLogger } from '../logger/nest-pino-logger';
 import { ObservabilityModule } from '../observability.module';
 
 export type ServiceConfig = BaseConfig & { PORT: number };
@@ -36,7 +36,7 @@ export async function createServiceApp<C extends BaseConfig>(
     { module: ServiceRootModule, imports: [ObservabilityModule.forRoot({ service, config }), appModule] },
     { bufferLogs: true },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(NestPinoLogger));
   app.flushLogs();
   return app;
 }

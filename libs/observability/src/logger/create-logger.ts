@@ -73,5 +73,26 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       },
     },
   };
-  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+  return pino(pinoOptions, options.destination ?? bufferedStdout());
+}
+
+/**
+ * stdout, buffered: lines collect up to 8 KiB and go out in one write(2), at the latest every
+ * 200 ms and when the process exits. One write per line cost ~7 % of order-api's CPU per order
+ * (an async write per line was no better: a thread-pool hand-off each). A kill -9 loses at most
+ * the last 200 ms of lines.
+ */
+function bufferedStdout(): DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: true, minLength: 8 * 1024 });
+  const timer = setInterval(() => stream.flush(), 200);
+  timer.unref();
+  process.once('exit', () => {
+    clearInterval(timer);
+    try {
+      stream.flushSync();
+    } catch {
+      // stdout already closed: nothing left to write to.
+    }
+  });
+  return stream;
 }

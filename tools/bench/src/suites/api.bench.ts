@@ -3,13 +3,14 @@ import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort, startRedisServer, waitFor } from '@fillwire/testing';
+import { freePort, startRedisServer, waitFor, tsExecArgv } from '@fillwire/testing';
 import { defineSuite, type BenchContext } from '../bench.types';
 
 /*
  * order-api benchmark: POST /v1/orders (API key auth, validation, rate-limit counter, broker call
- * through kiteconnect to the simulator, order.placed on the bus, registry write) with many
- * keep-alive connections, closed loop. order-api and the simulator run as child processes (the load
+ * through kiteconnect to the simulator, order.placed on the bus, registry write): the highest
+ * throughput with many keep-alive connections (closed loop), and p50/p99 at 1,000 orders/s offered
+ * on a fixed schedule (open loop, the target). MARKET orders, buy and sell in turn. order-api and the simulator run as child processes (the load
  * generator must not share their event loop), on a private redis-server with AOF everysec. The
  * simulator's rate limit is off and the app's per-account limit raised. Reference, same run: the
  * same order placed straight at the simulator's Kite REST (form POST /orders/regular).
@@ -18,6 +19,8 @@ import { defineSuite, type BenchContext } from '../bench.types';
 const ROOT = resolve(__dirname, '../../../..');
 const API_KEY = 'bench-demo-api-key-0123456789abcdef';
 const P99_TARGET_MS = 25;
+const TARGET_RATE = 1000;
+const OPEN_LOOP_SOCKETS = 64;
 
 interface RunResult {
   ordersPerSecond: number;
@@ -27,7 +30,7 @@ interface RunResult {
 }
 
 function spawnNode(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
+  const child = spawn(process.execPath, [...tsExecArgv(), script], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -105,6 +108,40 @@ async function closedLoop(
   };
 }
 
+/**
+ * Open loop: `rate` requests per second on a fixed schedule (ctx.pace), whatever the latency, over a
+ * pool of keep-alive connections: latency at a given load, which a closed loop cannot show (there the
+ * connection count sets the latency: mean = connections / throughput).
+ */
+async function openLoop(
+  ctx: BenchContext,
+  rate: number,
+  durationMs: number,
+  send: (agent: Agent, i: number) => Promise<boolean>,
+): Promise<RunResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: OPEN_LOOP_SOCKETS });
+  const latencies: number[] = [];
+  let errors = 0;
+  const report = await ctx.pace({
+    rate,
+    durationMs,
+    send: async (i, scheduledAt) => {
+      const ok = await send(agent, i).catch(() => false);
+      // From the scheduled time: a request that waited for a free connection waited in our system.
+      latencies.push(performance.now() - scheduledAt);
+      if (!ok) errors++;
+    },
+  });
+  agent.destroy();
+  const summary = ctx.summarize(latencies);
+  return {
+    ordersPerSecond: (report.sent - errors) / (report.elapsedMs / 1000),
+    p50: summary.p50,
+    p99: summary.p99,
+    errors,
+  };
+}
+
 export default defineSuite({
   name: 'api',
   description: 'POST /v1/orders through order-api to the Kite simulator vs straight to the simulator',
@@ -136,6 +173,12 @@ export default defineSuite({
         intervalMs: 200,
         what: 'the simulator',
       });
+      // Nobody listens for postbacks here: drop them instead of paying for a refused connection per fill.
+      await fetch(`${kiteUrl}/_sim/faults`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ channel: 'postback', drop: 1 }),
+      });
       api = spawnNode('apps/order-api/src/main.ts', {
         PORT: String(apiPort),
         REDIS_URL: redis.url,
@@ -152,18 +195,19 @@ export default defineSuite({
         what: 'order-api',
       });
 
-      const body = JSON.stringify({
+      // MARKET orders, alternating sides: they fill at once, so the account's live order book stays
+      // small as a trader's does (tens of thousands of resting orders on one account are not a real load).
+      const order = (i: number) => ({
         accountId: 'AB1234',
         symbol: 'SBIN',
         exchange: 'NSE',
-        side: 'BUY',
+        side: i % 2 === 0 ? 'BUY' : 'SELL',
         quantity: 1,
-        orderType: 'LIMIT',
+        orderType: 'MARKET',
         product: 'MIS',
-        price: 790,
       });
-      const viaApi = (agent: Agent) =>
-        post(agent, apiUrl, '/v1/orders', body, {
+      const viaApi = (agent: Agent, i: number) =>
+        post(agent, apiUrl, '/v1/orders', JSON.stringify(order(i)), {
           'Content-Type': 'application/json',
           Authorization: `Bearer ${API_KEY}`,
         }).then((s) => s === 201);
@@ -177,19 +221,19 @@ export default defineSuite({
           body: new URLSearchParams({ api_key: 'kite-demo', request_token: 'AB1234', checksum }).toString(),
         })
       ).json()) as { data: { access_token: string } };
-      const form = new URLSearchParams({
-        exchange: 'NSE',
-        tradingsymbol: 'SBIN',
-        transaction_type: 'BUY',
-        quantity: '1',
-        order_type: 'LIMIT',
-        product: 'MIS',
-        price: '790',
-        variety: 'regular',
-      }).toString();
+      const form = (i: number) =>
+        new URLSearchParams({
+          exchange: 'NSE',
+          tradingsymbol: 'SBIN',
+          transaction_type: i % 2 === 0 ? 'BUY' : 'SELL',
+          quantity: '1',
+          order_type: 'MARKET',
+          product: 'MIS',
+          variety: 'regular',
+        }).toString();
       const kite = new URL(kiteUrl);
-      const direct = (agent: Agent) =>
-        post(agent, kite, '/orders/regular', form, {
+      const direct = (agent: Agent, i: number) =>
+        post(agent, kite, '/orders/regular', form(i), {
           'Content-Type': 'application/x-www-form-urlencoded',
           'X-Kite-Version': '3',
           Authorization: `token kite-demo:${session.data.access_token}`,
@@ -199,36 +243,48 @@ export default defineSuite({
       await closedLoop(ctx, connections, 1000, viaApi);
       await closedLoop(ctx, connections, 500, direct);
 
-      const results: Record<'order-api' | 'simulator', RunResult[]> = { 'order-api': [], simulator: [] };
+      type Path = 'order-api' | 'simulator';
+      const paths: Path[] = ['order-api', 'simulator'];
+      const sendOf = { 'order-api': viaApi, simulator: direct };
+      const closed: Record<Path, RunResult[]> = { 'order-api': [], simulator: [] };
+      const open: Record<Path, RunResult[]> = { 'order-api': [], simulator: [] };
       for (let run = 0; run < ctx.runs; run++) {
-        ctx.gc();
-        results['order-api'].push(await closedLoop(ctx, connections, durationMs, viaApi));
-        ctx.gc();
-        results.simulator.push(await closedLoop(ctx, connections, durationMs, direct));
+        for (const path of paths) {
+          ctx.gc();
+          closed[path].push(await closedLoop(ctx, connections, durationMs, sendOf[path]));
+          ctx.gc();
+          open[path].push(await openLoop(ctx, TARGET_RATE, durationMs, sendOf[path]));
+        }
       }
       const median = (rs: RunResult[], k: keyof RunResult) => ctx.median(rs.map((r) => r[k]));
-      const rows = (['order-api', 'simulator'] as const).map((name) => ({
-        path:
-          name === 'order-api'
-            ? 'POST /v1/orders (order-api → sim)'
-            : 'POST /orders/regular (sim direct, reference)',
-        'orders/s': Math.round(median(results[name], 'ordersPerSecond')),
-        'p50 ms': median(results[name], 'p50').toFixed(2),
-        'p99 ms': median(results[name], 'p99').toFixed(2),
-        errors: median(results[name], 'errors'),
+      const label = (path: Path) =>
+        path === 'order-api'
+          ? 'POST /v1/orders (order-api → sim)'
+          : 'POST /orders/regular (sim direct, reference)';
+      const rows = paths.map((path) => ({
+        path: label(path),
+        [`max orders/s (${connections} conns)`]: Math.round(median(closed[path], 'ordersPerSecond')),
+        [`orders/s @${TARGET_RATE}`]: Math.round(median(open[path], 'ordersPerSecond')),
+        [`p50 ms @${TARGET_RATE}`]: median(open[path], 'p50').toFixed(2),
+        [`p99 ms @${TARGET_RATE}`]: median(open[path], 'p99').toFixed(2),
+        errors: median(open[path], 'errors') + median(closed[path], 'errors'),
       }));
       ctx.printTable(rows);
-      const api99 = median(results['order-api'], 'p99');
-      const apiRate = median(results['order-api'], 'ordersPerSecond');
+      const api99 = median(open['order-api'], 'p99');
+      const apiRate = median(open['order-api'], 'ordersPerSecond');
+      const met =
+        apiRate >= TARGET_RATE * 0.98 && api99 <= P99_TARGET_MS && median(open['order-api'], 'errors') === 0;
       ctx.log.info(
-        `target ≥ 1000 orders/s with p99 ≤ ${P99_TARGET_MS} ms: ${apiRate >= 1000 && api99 <= P99_TARGET_MS ? 'met' : 'NOT met'} (${connections} connections, median of ${ctx.runs})`,
+        `target ≥ ${TARGET_RATE} orders/s with p99 ≤ ${P99_TARGET_MS} ms: ${met ? 'met' : 'NOT met'} (open loop at ${TARGET_RATE}/s over up to ${OPEN_LOOP_SOCKETS} connections; max throughput closed loop with ${connections}; median of ${ctx.runs})`,
       );
       await ctx.writeResult('api', {
         connections,
+        openLoopRate: TARGET_RATE,
+        openLoopSockets: OPEN_LOOP_SOCKETS,
         durationMs,
-        runs: results,
+        runs: { closed, open },
         medians: rows,
-        targetMet: apiRate >= 1000 && api99 <= P99_TARGET_MS,
+        targetMet: met,
       });
     } finally {
       await stop(api);

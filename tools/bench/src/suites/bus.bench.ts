@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventConsumer, EventPublisher, JobQueues } from '@fillwire/event-bus';
 import type { EventEnvelope } from '@fillwire/events';
-import { startRedisServer, type RedisServerHandle } from '@fillwire/testing';
+import { startRedisServer, type RedisServerHandle, tsExecArgv } from '@fillwire/testing';
 import Redis from 'ioredis';
 import { defineSuite, type BenchContext } from '../bench.types';
 
@@ -28,7 +28,9 @@ const QUICK_DRAIN_MS = 1000;
 type ToReplica =
   { type: 'reset'; from: number; to: number } | { type: 'count' } | { type: 'collect' } | { type: 'stop' };
 type FromReplica =
-  { type: 'ready' } | { type: 'count'; received: number } | { type: 'collect'; latencies: number[] };
+  | { type: 'ready' }
+  | { type: 'count'; received: number }
+  | { type: 'collect'; latencies: number[]; cpuMicros: number };
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -41,6 +43,7 @@ async function replica(): Promise<void> {
   const service = process.env.BUS_BENCH_SERVICE ?? '';
   let latencies: number[] = [];
   let received = 0;
+  let cpuAtReset = process.cpuUsage();
   // Only the current step's events count: a backlog from the previous step must not look like delivery.
   let range = { from: 0, to: -1 };
   const record = (receivedAt: number, seq: number): void => {
@@ -82,12 +85,16 @@ async function replica(): Promise<void> {
         range = { from: message.from, to: message.to };
         latencies = [];
         received = 0;
+        cpuAtReset = process.cpuUsage();
         break;
       case 'count':
         send({ type: 'count', received });
         break;
       case 'collect':
-        send({ type: 'collect', latencies });
+        {
+          const cpu = process.cpuUsage(cpuAtReset);
+          send({ type: 'collect', latencies, cpuMicros: cpu.user + cpu.system });
+        }
         break;
       case 'stop':
         void close().finally(() => process.exit(0));
@@ -104,7 +111,7 @@ class Replica {
 
   static async start(role: Contender, url: string, prefix: string, service: string): Promise<Replica> {
     const child = fork(__filename, [], {
-      execArgv: ['-r', '@swc-node/register'],
+      execArgv: tsExecArgv(),
       env: {
         ...process.env,
         BUS_BENCH_ROLE: role,
@@ -125,10 +132,10 @@ class Replica {
     return reply.type === 'count' ? reply.received : 0;
   }
 
-  async collect(): Promise<number[]> {
+  async collect(): Promise<{ latencies: number[]; cpuMicros: number }> {
     this.child.send({ type: 'collect' } satisfies ToReplica);
     const reply = await this.next('collect');
-    return reply.type === 'collect' ? reply.latencies : [];
+    return reply.type === 'collect' ? reply : { latencies: [], cpuMicros: 0 };
   }
 
   reset(from: number, to: number): void {
@@ -220,6 +227,9 @@ interface StepResult {
   p50: number;
   p99: number;
   max: number;
+  /** CPU per published event: the producer process, and all replicas together (µs). */
+  producerCpuMicros: number;
+  replicasCpuMicros: number;
 }
 
 async function step(
@@ -232,7 +242,9 @@ async function step(
 ): Promise<StepResult> {
   const total = Math.floor((rate * durationMs) / 1000);
   for (const r of replicas) r.reset(seqBase, seqBase + total - 1);
+  const producerCpu = process.cpuUsage();
   const report = await ctx.pace({ rate, durationMs, send: (i) => producer.send(seqBase + i) });
+  const producerUsage = process.cpuUsage(producerCpu);
   const expected = (report.sent - report.failed) * SERVICES.length;
   let received = 0;
   const deadline = Date.now() + (ctx.quick ? QUICK_DRAIN_MS : DRAIN_MS);
@@ -241,8 +253,9 @@ async function step(
     if (received >= expected) break;
     await sleep(50);
   }
-  const latencies = (await Promise.all(replicas.map((r) => r.collect()))).flat();
-  const s = ctx.summarize(latencies);
+  const collected = await Promise.all(replicas.map((r) => r.collect()));
+  const s = ctx.summarize(collected.flatMap((c) => c.latencies));
+  const perEvent = (micros: number) => (report.sent > 0 ? micros / report.sent : 0);
   return {
     rate,
     achievedRate: report.achievedRate,
@@ -253,6 +266,8 @@ async function step(
     p50: s.p50,
     p99: s.p99,
     max: s.max,
+    producerCpuMicros: perEvent(producerUsage.user + producerUsage.system),
+    replicasCpuMicros: perEvent(collected.reduce((sum, c) => sum + c.cpuMicros, 0)),
   };
 }
 
@@ -301,7 +316,8 @@ async function runContender(
       if (!lossless(result)) break;
       sustained = rate;
     }
-    const fmt = (r: StepResult) => `${r.rate}/s p99 ${r.p99.toFixed(2)} ms${lossless(r) ? '' : ' (broke)'}`;
+    const fmt = (r: StepResult) =>
+      `${r.rate}/s p99 ${r.p99.toFixed(2)} ms, CPU/event producer ${r.producerCpuMicros.toFixed(0)} µs + replicas ${r.replicasCpuMicros.toFixed(0)} µs${lossless(r) ? '' : ' (broke)'}`;
     ctx.log.info(
       `run ${run} ${role}: ${Object.values(latency).map(fmt).join(', ')}; sustained ${sustained}/s`,
     );

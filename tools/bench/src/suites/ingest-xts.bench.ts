@@ -1,11 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startRedisServer, type RedisServerHandle } from '@fillwire/testing';
+import { freePort, startRedisServer, type RedisServerHandle, tsExecArgv } from '@fillwire/testing';
 import Redis from 'ioredis';
 import { defineSuite, type BenchContext } from '../bench.types';
 import {
-  climb,
+  climbLogged,
   latenciesOf,
   load1m,
   LogWatcher,
@@ -22,6 +22,7 @@ import {
   type StepResult,
 } from '../ingest-harness';
 import type { FromFeeder, ToFeeder } from '../xts-feeder';
+import { nextMessage } from '../child-ipc';
 
 /*
  * Ingest benchmark, XTS half: an XTS socket `order` event (a JSON string) emitted by the broker
@@ -46,20 +47,17 @@ class Feeder {
 
   static async start(): Promise<Feeder> {
     const child = fork(join(__dirname, '..', 'xts-feeder.ts'), [], {
-      execArgv: ['-r', '@swc-node/register'],
+      execArgv: tsExecArgv(),
       env: process.env,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
-    const ready = await next(child, 'ready', 30_000);
-    if (ready.type !== 'ready') throw new Error('feeder did not start');
+    const ready = await nextMessage<FromFeeder, 'ready'>(child, 'ready', 30_000);
     return new Feeder(child, ready.xtsUrl);
   }
 
   async emit(base: number, rate: number, durationMs: number): Promise<Extract<FromFeeder, { type: 'done' }>> {
     this.child.send({ type: 'step', base, rate, durationMs } satisfies ToFeeder);
-    const done = await next(this.child, 'done', durationMs + 30_000);
-    if (done.type !== 'done') throw new Error('feeder step failed');
-    return done;
+    return nextMessage<FromFeeder, 'done'>(this.child, 'done', durationMs + 30_000);
   }
 
   async stop(): Promise<void> {
@@ -70,35 +68,6 @@ class Feeder {
     await exited;
     clearTimeout(timer);
   }
-}
-
-function next(child: ChildProcess, type: FromFeeder['type'], timeoutMs: number): Promise<FromFeeder> {
-  return new Promise((resolve, reject) => {
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`feeder sent no "${type}" within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (message: FromFeeder): void => {
-      if (message.type === 'error') {
-        cleanup();
-        reject(new Error(`feeder: ${message.message}`));
-      } else if (message.type === type) {
-        cleanup();
-        resolve(message);
-      }
-    };
-    const onExit = (code: number | null): void => {
-      cleanup();
-      reject(new Error(`feeder exited (${code}) before "${type}"`));
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
 }
 
 async function xtsStep(
@@ -234,14 +203,9 @@ export default defineSuite({
         }
         const f = feeder;
         const w = watcher;
-        const climbed = await climb(ladder, best, async (rate) => {
-          const r = await xtsStep(ctx, f, w, rate, durationMs, nextBase(), pid);
-          ctx.log.info(
-            `run ${run} ladder ${rate}/s: p99 ${r.p99.toFixed(2)} ms, achieved ${r.achievedRate}/s, lost ${r.failed + r.missing}, CPU ${Math.round(r.cpuUsPerEvent ?? Number.NaN)} µs/event`,
-          );
-          ctx.gc();
-          return r;
-        });
+        const climbed = await climbLogged(ctx, run, ladder, best, (rate) =>
+          xtsStep(ctx, f, w, rate, durationMs, nextBase(), pid),
+        );
         results.push(...climbed.steps);
         highest.push(climbed.highest);
       }

@@ -8,7 +8,7 @@ import { freePort, startRedisServer, type RedisServerHandle } from '@fillwire/te
 import Redis from 'ioredis';
 import { defineSuite, type BenchContext, type BenchSuite } from '../bench.types';
 import {
-  climb,
+  climbLogged,
   latenciesOf,
   load1m,
   LogWatcher,
@@ -224,23 +224,9 @@ async function postbackHalf(ctx: BenchContext): Promise<void> {
         ctx.gc();
       }
       // Highest sustained rate: climb until a step is not sustained (once per run).
-      const climbed = await climb(ladder, best, async (rate) => {
-        const r = await step(
-          ctx,
-          POSTBACK,
-          watcher!,
-          sender!.send,
-          rate,
-          durationMs,
-          `h${run}r${rate}-`,
-          pid,
-        );
-        ctx.log.info(
-          `run ${run} ladder ${rate}/s: p99 ${r.p99.toFixed(2)} ms, achieved ${r.achievedRate}/s, lost ${r.failed + r.missing}, CPU ${Math.round(r.cpuUsPerEvent ?? Number.NaN)} µs/event`,
-        );
-        ctx.gc();
-        return r;
-      });
+      const climbed = await climbLogged(ctx, run, ladder, best, (rate) =>
+        step(ctx, POSTBACK, watcher!, sender!.send, rate, durationMs, `h${run}r${rate}-`, pid),
+      );
       results.push(...climbed.steps);
       highest.push(climbed.highest);
     }

@@ -10,6 +10,8 @@ import {
 } from '../faults/fault-injector';
 import { sendJson } from '../kite/kite-http';
 import type { KiteParts } from '../kite/kite-simulator';
+import { LoadRequestSchema } from '../load/sim-load.schema';
+import { LoadBusyError, LoadInputError, type SimLoadService } from '../load/sim-load.service';
 
 export interface SimAdminOptions {
   engine: MatchingEngine;
@@ -18,6 +20,7 @@ export interface SimAdminOptions {
   /** The XTS layer's raw emit; returns how many sockets it reached. */
   xtsEmitRaw: (userID: string, event: string, payload: unknown) => number;
   urls: () => { kite: string; xts: string };
+  load: SimLoadService;
 }
 
 const PostbackBodySchema = z.object({
@@ -146,6 +149,18 @@ export function simAdminRouter(options: SimAdminOptions): Router {
     ok(res, { sent: options.xtsEmitRaw(body.userID, body.event, body.payload) });
   });
 
+  router.post('/_sim/load', async (req, res) => {
+    const body = parse(res, LoadRequestSchema, req.body);
+    if (!body) return;
+    try {
+      ok(res, await options.load.run(body));
+    } catch (err) {
+      if (err instanceof LoadBusyError) return sendJson(res, 409, { status: 'error', message: err.message });
+      if (err instanceof LoadInputError) return bad(res, err.message);
+      throw err;
+    }
+  });
+
   router.post('/_sim/faults', (req, res) => {
     const body = parse(res, FaultsBodySchema, req.body);
     if (!body) return;
@@ -164,12 +179,10 @@ export function simAdminRouter(options: SimAdminOptions): Router {
     const positions = Object.fromEntries(
       users.map((u) => [
         u,
-        engine
-          .positions(u)
-          .map((p) => ({
-            ...p,
-            instrument: { exchange: p.instrument.exchange, tradingsymbol: p.instrument.tradingsymbol },
-          })),
+        engine.positions(u).map((p) => ({
+          ...p,
+          instrument: { exchange: p.instrument.exchange, tradingsymbol: p.instrument.tradingsymbol },
+        })),
       ]),
     );
     ok(res, { orders: orders.map(orderTruth), positions });

@@ -114,6 +114,8 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
   private ids!: OrderIds;
   private market = new Map<number, MarketState>();
   private readonly ordersById = new Map<string, Working>();
+  /** Orders not yet terminal, per user: margin checks and tick matching visit these, not the day's history. */
+  private readonly liveByUser = new Map<string, Set<Working>>();
   private readonly sequenceByUser = new Map<string, number>();
   private readonly positionBook = new PositionBook();
   private readonly allTimers = new Set<() => void>();
@@ -180,6 +182,7 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
     const wasRunning = this.running;
     this.stop();
     this.ordersById.clear();
+    this.liveByUser.clear();
     this.sequenceByUser.clear();
     this.positionBook.clear();
     this.initState();
@@ -290,8 +293,10 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
     }
     state.lastTradeAt = new Date(this.clock.now());
     this.emit('tick', { instrument, lastPrice: price, at: new Date(this.clock.now()) });
-    for (const w of [...this.ordersById.values()]) {
-      if (w.order.instrument === instrument && !TERMINAL.has(w.order.state)) this.match(w, false);
+    for (const live of this.liveByUser.values()) {
+      for (const w of [...live]) {
+        if (w.order.instrument === instrument && !TERMINAL.has(w.order.state)) this.match(w, false);
+      }
     }
   }
 
@@ -389,6 +394,9 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
       filledValuePaise: 0,
     };
     this.ordersById.set(order.orderId, w);
+    let live = this.liveByUser.get(order.userId);
+    if (!live) this.liveByUser.set(order.userId, (live = new Set()));
+    live.add(w);
     this.record(w, {});
     this.after(w, this.prng.int(1, 3), () => this.validate(w));
     return order;
@@ -546,9 +554,9 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
 
   private utilisedMargin(userId: string, except: SimOrder | undefined): number {
     let used = 0;
-    for (const w of this.ordersById.values()) {
+    for (const w of this.liveByUser.get(userId) ?? []) {
       const o = w.order;
-      if (o.userId !== userId || o === except || TERMINAL.has(o.state) || PRE_OPEN.has(o.state)) continue;
+      if (o === except || TERMINAL.has(o.state) || PRE_OPEN.has(o.state)) continue;
       used += this.requiredFor(o, o.pendingQuantity);
     }
     for (const p of this.positions(userId)) {
@@ -748,6 +756,7 @@ export class MatchingEngine extends EventEmitter implements SimOrderEngine {
   private record(w: Working, patch: Partial<SimOrderSnapshot>, trade?: SimTrade): void {
     const { order } = w;
     Object.assign(order, patch, { at: new Date(this.clock.now()) });
+    if (TERMINAL.has(order.state)) this.liveByUser.get(order.userId)?.delete(w);
     const snapshot: SimOrderSnapshot = {
       state: order.state,
       quantity: order.quantity,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
+  SimInstrument,
   SimOrder,
   SimOrderSnapshot,
   SimOrderState,
@@ -207,4 +208,37 @@ export function kitePositionRow(p: SimPosition) {
     day_sell_price: sellPrice,
     day_sell_value: round2(p.sellValue),
   };
+}
+
+const INSTRUMENT_HEADER =
+  'instrument_token,exchange_token,tradingsymbol,name,last_price,expiry,strike,tick_size,lot_size,instrument_type,segment,exchange';
+
+const csvText = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+
+/**
+ * Kite's instrument master (`GET /instruments`) for the simulator's instruments, in Kite's columns
+ * and order. Kite quotes names; indices have segment INDICES with tick and lot 0; options name
+ * their underlying. last_price is the day's starting price (Kite's dump is made once a day too).
+ */
+export function kiteInstrumentsCsv(instruments: readonly SimInstrument[]): string {
+  const rows = instruments.map((i) => {
+    const index = i.kind === 'index';
+    const option = i.kind === 'index-option';
+    return [
+      i.kiteToken,
+      Math.floor(i.kiteToken / 256),
+      i.tradingsymbol,
+      csvText(i.underlying ?? i.tradingsymbol),
+      i.basePrice,
+      i.expiry ?? '',
+      i.strike ?? 0,
+      index ? 0 : i.tickSize,
+      index ? 0 : i.lotSize,
+      i.optionType ?? 'EQ',
+      index ? 'INDICES' : option ? `${i.exchange}-OPT` : i.exchange,
+      i.exchange,
+    ].join(',');
+  });
+  // No newline after the last row: kiteconnect's parser would turn one into an empty instrument.
+  return [INSTRUMENT_HEADER, ...rows].join('\n');
 }

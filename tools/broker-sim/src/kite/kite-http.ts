@@ -1,4 +1,5 @@
-import type { Response } from 'express';
+import { gzipSync } from 'node:zlib';
+import type { Request, Response } from 'express';
 
 export type KiteErrorType =
   | 'TokenException'
@@ -26,4 +27,18 @@ export function kiteSuccess(res: Response, data: unknown): void {
 
 export function kiteError(res: Response, status: number, errorType: KiteErrorType, message: string): void {
   sendJson(res, status, { status: 'error', message, data: null, error_type: errorType });
+}
+
+/**
+ * A CSV dump (the instrument master): `Content-Type: text/csv` exactly, since kiteconnect only parses
+ * on that exact value, and gzipped when the client accepts it, as Kite serves it.
+ */
+export function sendCsv(req: Request, res: Response, text: string): void {
+  const gzip = /\bgzip\b/.test(req.header('accept-encoding') ?? '');
+  const body = gzip ? gzipSync(text) : Buffer.from(text);
+  res.status(200);
+  res.setHeader('Content-Type', 'text/csv');
+  if (gzip) res.setHeader('Content-Encoding', 'gzip');
+  res.setHeader('Content-Length', body.byteLength);
+  res.end(body);
 }

@@ -2,8 +2,8 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from 'zod';
 import { SimInputError } from '../engine/engine.types';
 import type { MatchingEngine } from '../engine/matching-engine';
-import { istTimestamp, kiteOrderRow, kitePositionRow, kiteTradeRow } from './kite-format';
-import { kiteError, kiteSuccess } from './kite-http';
+import { istTimestamp, kiteInstrumentsCsv, kiteOrderRow, kitePositionRow, kiteTradeRow } from './kite-format';
+import { kiteError, kiteSuccess, sendCsv } from './kite-http';
 import type { KiteRateLimiter } from './kite-rate-limiter';
 import type { KiteSession, KiteSessionStore } from './kite-session.store';
 
@@ -320,6 +320,14 @@ export function kiteRestRouter(options: KiteRestOptions): Router {
 
   router.get('/portfolio/holdings', auth, (_req, res) => kiteSuccess(res, []));
 
+  router.get('/instruments', auth, (req, res) => sendCsv(req, res, kiteInstrumentsCsv(engine.instruments)));
+  router.get('/instruments/:exchange', auth, (req, res) => {
+    const exchange = String(req.params.exchange).toUpperCase();
+    if (!(EXCHANGES as readonly string[]).includes(exchange))
+      return kiteError(res, 400, 'InputException', 'Invalid `exchange`.');
+    sendCsv(req, res, kiteInstrumentsCsv(engine.instruments.filter((i) => i.exchange === exchange)));
+  });
+
   const methodNotAllowed = (_req: Request, res: Response): void =>
     kiteError(res, 405, 'InputException', 'Method not allowed.');
   router.all(
@@ -334,6 +342,8 @@ export function kiteRestRouter(options: KiteRestOptions): Router {
       '/trades',
       '/portfolio/positions',
       '/portfolio/holdings',
+      '/instruments',
+      '/instruments/:exchange',
     ],
     methodNotAllowed,
   );

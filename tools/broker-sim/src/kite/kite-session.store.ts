@@ -22,15 +22,20 @@ export const DEFAULT_KITE_USERS: KiteUserConfig[] = [
 export type KiteLoginResult =
   { ok: true; session: KiteSession; user: KiteUserConfig } | { ok: false; message: string };
 
+/** Kite's request tokens live "a few minutes" (brokers.md §1.2). */
+export const REQUEST_TOKEN_TTL_MS = 5 * 60_000;
+
 const sameHex = (a: string, b: string): boolean =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
- * Kite sessions. The request token of the simulator is the Kite user id itself (AB1234), so a
- * gateway logs in as a user without the browser step; the checksum is checked as Kite does.
+ * Kite sessions. A request token is either one issued by the browser login (GET /connect/login),
+ * exchanged once within REQUEST_TOKEN_TTL_MS, or the Kite user id itself (AB1234), so a gateway
+ * logs in as a user without the browser step; the checksum is checked as Kite does.
  */
 export class KiteSessionStore {
   private readonly byToken = new Map<string, KiteSession>();
+  private readonly requestTokens = new Map<string, { userId: string; expiresAt: number }>();
 
   constructor(
     readonly apiKey: string,
@@ -43,13 +48,28 @@ export class KiteSessionStore {
     return this.users.find((u) => u.userId === userId);
   }
 
+  /** A fresh request token for the user (the browser login's redirect); undefined for an unknown user. */
+  issueRequestToken(userId: string): string | undefined {
+    if (!this.user(userId)) return undefined;
+    const now = this.now();
+    for (const [token, issued] of this.requestTokens)
+      if (issued.expiresAt <= now) this.requestTokens.delete(token);
+    const token = randomBytes(16).toString('hex');
+    this.requestTokens.set(token, { userId, expiresAt: now + REQUEST_TOKEN_TTL_MS });
+    return token;
+  }
+
   login(apiKey: string, requestToken: string, checksum: string): KiteLoginResult {
-    const user = this.user(requestToken);
+    const issued = this.requestTokens.get(requestToken);
+    const live = issued !== undefined && issued.expiresAt > this.now();
+    const user = issued ? (live ? this.user(issued.userId) : undefined) : this.user(requestToken);
     if (apiKey !== this.apiKey) return { ok: false, message: 'Invalid `api_key`.' };
     if (!user) return { ok: false, message: 'Token is invalid or has expired.' };
     if (!sameHex(checksum.toLowerCase(), sessionChecksum(apiKey, requestToken, this.apiSecret))) {
       return { ok: false, message: 'Invalid `checksum`.' };
     }
+    // An issued token is good for one session only.
+    if (issued) this.requestTokens.delete(requestToken);
     const session: KiteSession = {
       userId: user.userId,
       accessToken: randomBytes(16).toString('hex'),
@@ -85,5 +105,6 @@ export class KiteSessionStore {
 
   clear(): void {
     this.byToken.clear();
+    this.requestTokens.clear();
   }
 }

@@ -408,6 +408,60 @@ describe('Kite orders through the official client', () => {
     const equity = (await kc.getMargins('equity')) as unknown as Row;
     expect(equity.net).toBe(10_000_000);
   });
+
+  it('serves the instrument master as Kite CSV that the official client parses, all or per exchange', async () => {
+    const all = (await kc.getInstruments()) as unknown as Row[];
+    expect(keys(all[0])).toEqual(
+      [
+        'instrument_token',
+        'exchange_token',
+        'tradingsymbol',
+        'name',
+        'last_price',
+        'expiry',
+        'strike',
+        'tick_size',
+        'lot_size',
+        'instrument_type',
+        'segment',
+        'exchange',
+      ].sort(),
+    );
+    expect(all).toHaveLength(sim.engine.instruments.length);
+    expect(all.find((i) => i.tradingsymbol === 'SBIN')).toMatchObject({
+      instrument_token: '779521',
+      exchange_token: '3045',
+      lot_size: 1,
+      tick_size: 0.05,
+      instrument_type: 'EQ',
+      segment: 'NSE',
+      exchange: 'NSE',
+    });
+    const nfo = (await kc.getInstruments('NFO')) as unknown as Row[];
+    expect(nfo.every((i) => i.exchange === 'NFO')).toBe(true);
+    const option = nfo.find((i) => i.tradingsymbol === 'NIFTY26D0126000CE')!;
+    expect(option).toMatchObject({
+      instrument_token: String(40103 * 256 + 2),
+      exchange_token: '40103',
+      name: 'NIFTY',
+      strike: 26000,
+      lot_size: 65,
+      instrument_type: 'CE',
+      segment: 'NFO-OPT',
+    });
+    expect((option.expiry as Date).toISOString().slice(0, 10)).toBe('2026-12-01');
+    // Gzipped on request, like Kite's dump; token auth like every other route.
+    const gz = await fetch(`${sim.kiteUrl}/instruments`, {
+      headers: { authorization: `token ${API_KEY}:${token}`, 'accept-encoding': 'gzip' },
+    });
+    expect([gz.headers.get('content-type'), gz.headers.get('content-encoding')]).toEqual([
+      'text/csv',
+      'gzip',
+    ]);
+    expect((await gz.text()).split('\n')[0]).toMatch(/^instrument_token,exchange_token,tradingsymbol,/);
+    expect((await raw('/instruments', { auth: null })).status).toBe(403);
+    expect((await raw('/instruments/XYZ')).body.error_type).toBe('InputException');
+  });
 });
 
 describe('Kite ticker', () => {

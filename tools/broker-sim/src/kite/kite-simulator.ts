@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Router } from 'express';
 import type { MatchingEngine } from '../engine/matching-engine';
 import type { FaultInjector } from '../faults/fault-injector';
+import { DEFAULT_KITE_REDIRECT_URL, kiteLoginRouter } from './kite-login.controller';
 import { KitePostbackService } from './kite-postback.service';
 import { KiteRateLimiter } from './kite-rate-limiter';
 import { kiteFallbackHandlers, kiteRestRouter } from './kite-rest.controller';
@@ -18,6 +19,8 @@ export interface KiteSimulatorOptions {
   apiKey: string;
   apiSecret: string;
   postbackUrl: string;
+  /** Where GET /connect/login sends the browser (the app's registered redirect URL). */
+  redirectUrl?: string;
   users?: KiteUserConfig[];
   /** 10 order req/s per user answered with 429; default true. */
   rateLimit?: boolean;
@@ -86,6 +89,7 @@ export async function createKiteSimulator(options: KiteSimulatorOptions): Promis
   });
 
   if (options.extraRoutes) app.use(options.extraRoutes(parts));
+  app.use(kiteLoginRouter({ sessions, redirectUrl: options.redirectUrl ?? DEFAULT_KITE_REDIRECT_URL }));
   app.use(
     kiteRestRouter({
       engine,
