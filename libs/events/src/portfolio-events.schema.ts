@@ -28,8 +28,10 @@ export const PositionUpdatedSchema = z.object({
   exchange: ExchangeSchema,
   product: ProductSchema,
   netQuantity: z.number().int().describe('long > 0, short < 0, flat 0'),
-  averagePrice: nonNegativeMoney.describe('average price of the open net quantity; 0 when flat'),
-  realizedPnl: money,
+  averagePrice: nonNegativeMoney.describe(
+    "the open side's day average (buys when long, sells when short); 0 when flat",
+  ),
+  realizedPnl: money.describe('closed quantity × (day average sell − day average buy)'),
   unrealizedPnl: money.nullable().describe('from lastPrice; null when no price is known'),
   lastPrice: z.number().finite().positive().nullable(),
   dayBuyQuantity: z.number().int().nonnegative(),

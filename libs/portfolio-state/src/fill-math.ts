@@ -110,24 +110,21 @@ export interface PositionMath {
   daySellValue: number;
 }
 
-/** Fill order for position math: (time, order id, fill id) — a total order on the fill set. */
+/** A total order on a fill set, (time, order id, fill id): how trade books list fills. */
 export function compareFills(a: Fill, b: Fill): number {
   return a.time - b.time || cmp(a.brokerOrderId, b.brokerOrderId) || cmp(a.fillId, b.fillId);
 }
 
 /**
- * Average-cost position, like Kite: buys and sells on the same side average in; a fill against the
- * position realizes (price − average) × closed units and leaves the average unchanged; a fill that
- * flips the position opens the rest at its own price. Average cost depends on fill order, so the
- * fills are always taken sorted by compareFills — the position is a function of the fill set.
+ * Day position from the fill totals, like Kite's day book: the average of the open quantity is the
+ * average of the side it is on (buys when long, sells when short, 0 when flat), and realized P&L is
+ * the closed quantity × (average sell − average buy). Sums commute, so the position is the same for
+ * any order the fills are applied in; a running average-cost book would depend on which of two
+ * fills in the same broker second came first, which no timestamp here can tell.
  */
 export function computePositionMath(fills: Fill[]): PositionMath {
-  let net = 0;
-  let avg = 0;
-  let realized = 0;
   const day = { buyQty: 0, buyValue: 0, sellQty: 0, sellValue: 0 };
-  for (const f of [...fills].sort(compareFills)) {
-    const signed = signedQty(f.side, f.quantity);
+  for (const f of fills) {
     if (f.side === 'BUY') {
       day.buyQty += f.quantity;
       day.buyValue += f.quantity * f.price;
@@ -135,21 +132,15 @@ export function computePositionMath(fills: Fill[]): PositionMath {
       day.sellQty += f.quantity;
       day.sellValue += f.quantity * f.price;
     }
-    if (net === 0 || Math.sign(net) === Math.sign(signed)) {
-      avg = (Math.abs(net) * avg + f.quantity * f.price) / (Math.abs(net) + f.quantity);
-      net += signed;
-      continue;
-    }
-    const closed = Math.min(f.quantity, Math.abs(net));
-    realized += closed * (f.price - avg) * Math.sign(net);
-    net += signed;
-    if (net === 0) avg = 0;
-    else if (Math.sign(net) === Math.sign(signed)) avg = f.price;
   }
+  const buyAvg = day.buyQty ? day.buyValue / day.buyQty : 0;
+  const sellAvg = day.sellQty ? day.sellValue / day.sellQty : 0;
+  const net = day.buyQty - day.sellQty;
+  const closed = Math.min(day.buyQty, day.sellQty);
   return {
     netQuantity: net,
-    averagePrice: roundMoney(avg),
-    realizedPnl: roundMoney(realized),
+    averagePrice: roundMoney(net > 0 ? buyAvg : net < 0 ? sellAvg : 0),
+    realizedPnl: roundMoney(closed * (sellAvg - buyAvg)) || 0,
     dayBuyQuantity: day.buyQty,
     dayBuyValue: roundMoney(day.buyValue),
     daySellQuantity: day.sellQty,
@@ -157,9 +148,15 @@ export function computePositionMath(fills: Fill[]): PositionMath {
   };
 }
 
+/**
+ * (last price − average) × net quantity, in whole paise as the broker shows it: the price in paise,
+ * the average in 1/10000 rupee (its stored precision), integer arithmetic, then half up to a paisa
+ * (Kite's and the simulator's rounding). Floats would leave 4-decimal noise such as 12.3456.
+ */
 export function unrealizedPnl(math: PositionMath, lastPrice: number | null): number | null {
   if (lastPrice === null) return null;
-  return roundMoney((lastPrice - math.averagePrice) * math.netQuantity);
+  const diff = Math.round(lastPrice * 100) * 100 - Math.round(math.averagePrice * 10_000);
+  return Math.round((diff * math.netQuantity) / 100) / 100 || 0;
 }
 
 export function signedQty(side: Side, quantity: number): number {

@@ -368,6 +368,35 @@ describe('MatchingEngine', () => {
     );
   });
 
+  it("books P&L like Kite's day book, so the order of trades does not change it", () => {
+    const run = (steps: Array<[number, 'BUY' | 'SELL', number]>) => {
+      const { engine, place, settle, instrument } = setup();
+      const sbin = instrument('SBIN');
+      for (const [price, side, quantity] of steps) {
+        engine.setPrice(sbin, price);
+        place({ side, quantity });
+        settle();
+      }
+      return engine.positions('AB1234')[0];
+    };
+    // A running average-cost book would say realised 33.33 and average 113.33 for the first order.
+    const a = run([
+      [100, 'BUY', 10],
+      [110, 'SELL', 5],
+      [120, 'BUY', 10],
+      [110, 'SELL', 5],
+    ]);
+    const b = run([
+      [120, 'BUY', 10],
+      [110, 'SELL', 5],
+      [100, 'BUY', 10],
+      [110, 'SELL', 5],
+    ]);
+    const expected = { netQuantity: 10, averagePrice: 110, realised: 0, buyValue: 2_200, sellValue: 1_100 };
+    expect(a).toEqual(expect.objectContaining(expected));
+    expect(b).toEqual(expect.objectContaining(expected));
+  });
+
   it('replays the same prices, ids and fills for the same seed', () => {
     const run = (seed: number) => {
       const { engine, place, clock } = setup({ seed, tickMs: 250, partialFillProbability: 0.5 });

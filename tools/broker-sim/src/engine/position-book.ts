@@ -8,19 +8,16 @@ interface PositionState {
   /** Values kept in paise so sums stay exact. */
   buyValuePaise: number;
   sellValuePaise: number;
-  netQuantity: number;
-  /** Average cost of the open net quantity, in paise (fractional allowed). */
-  averagePaise: number;
-  realisedPaise: number;
 }
 
 const toPaise = (rupees: number): number => Math.round(rupees * 100);
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /**
- * Net positions per user, instrument and product. The average is the cost of the open quantity
- * (weighted over the adds; unchanged by reductions; reset when the position flips), realised P&L is
- * booked on reductions against that average, unrealised marks the rest to the last price.
+ * Day positions per user, instrument and product, as Kite's day book shows them: the average of the
+ * open quantity is the average price of its side (buys when long, sells when short), realised P&L is
+ * the closed quantity × (average sell − average buy), unrealised marks the open quantity to the last
+ * price. All of it follows from the totals, so it does not depend on the order of the trades.
  */
 export class PositionBook {
   private readonly byUser = new Map<string, Map<string, PositionState>>();
@@ -48,14 +45,10 @@ export class PositionBook {
         sellQuantity: 0,
         buyValuePaise: 0,
         sellValuePaise: 0,
-        netQuantity: 0,
-        averagePaise: 0,
-        realisedPaise: 0,
       };
       positions.set(key, p);
     }
     const pricePaise = toPaise(price);
-    const signed = side === 'BUY' ? quantity : -quantity;
     if (side === 'BUY') {
       p.buyQuantity += quantity;
       p.buyValuePaise += quantity * pricePaise;
@@ -63,17 +56,6 @@ export class PositionBook {
       p.sellQuantity += quantity;
       p.sellValuePaise += quantity * pricePaise;
     }
-    const net = p.netQuantity;
-    if (net === 0 || Math.sign(net) === Math.sign(signed)) {
-      p.averagePaise = (Math.abs(net) * p.averagePaise + quantity * pricePaise) / (Math.abs(net) + quantity);
-      p.netQuantity = net + signed;
-      return;
-    }
-    const closing = Math.min(Math.abs(net), quantity);
-    p.realisedPaise += closing * (pricePaise - p.averagePaise) * Math.sign(net);
-    p.netQuantity = net + signed;
-    if (p.netQuantity === 0) p.averagePaise = 0;
-    else if (Math.sign(p.netQuantity) !== Math.sign(net)) p.averagePaise = pricePaise;
   }
 
   positions(userId: string, lastPrice: (instrument: SimInstrument) => number): SimPosition[] {
@@ -81,7 +63,8 @@ export class PositionBook {
     if (!positions) return [];
     return [...positions.values()].map((p) => {
       const ltp = lastPrice(p.instrument);
-      const unrealisedPaise = p.netQuantity * (toPaise(ltp) - p.averagePaise);
+      const { netQuantity, averagePaise, realisedPaise } = dayMath(p);
+      const unrealisedPaise = netQuantity * (toPaise(ltp) - averagePaise);
       return {
         userId,
         instrument: p.instrument,
@@ -90,9 +73,9 @@ export class PositionBook {
         sellQuantity: p.sellQuantity,
         buyValue: p.buyValuePaise / 100,
         sellValue: p.sellValuePaise / 100,
-        netQuantity: p.netQuantity,
-        averagePrice: p.averagePaise / 100,
-        realised: round2(p.realisedPaise / 100),
+        netQuantity,
+        averagePrice: averagePaise / 100,
+        realised: round2(realisedPaise / 100),
         unrealised: round2(unrealisedPaise / 100),
         lastPrice: ltp,
       };
@@ -101,13 +84,23 @@ export class PositionBook {
 
   /** Net quantity of one position (0 when there is none). */
   netQuantity(userId: string, instrument: SimInstrument, product: SimProduct): number {
-    return (
-      this.byUser.get(userId)?.get(`${instrument.exchange}:${instrument.tradingsymbol}:${product}`)
-        ?.netQuantity ?? 0
-    );
+    const p = this.byUser.get(userId)?.get(`${instrument.exchange}:${instrument.tradingsymbol}:${product}`);
+    return p ? p.buyQuantity - p.sellQuantity : 0;
   }
 
   clear(): void {
     this.byUser.clear();
   }
+}
+
+/** Net quantity, average of the open side (fractional paise) and realised P&L in paise. */
+function dayMath(p: PositionState): { netQuantity: number; averagePaise: number; realisedPaise: number } {
+  const buyAvg = p.buyQuantity ? p.buyValuePaise / p.buyQuantity : 0;
+  const sellAvg = p.sellQuantity ? p.sellValuePaise / p.sellQuantity : 0;
+  const netQuantity = p.buyQuantity - p.sellQuantity;
+  return {
+    netQuantity,
+    averagePaise: netQuantity > 0 ? buyAvg : netQuantity < 0 ? sellAvg : 0,
+    realisedPaise: Math.min(p.buyQuantity, p.sellQuantity) * (sellAvg - buyAvg),
+  };
 }
