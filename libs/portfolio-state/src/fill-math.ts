@@ -115,6 +115,14 @@ export function compareFills(a: Fill, b: Fill): number {
   return a.time - b.time || cmp(a.brokerOrderId, b.brokerOrderId) || cmp(a.fillId, b.fillId);
 }
 
+/** A position's day totals: units bought and sold and what they cost (rupees). */
+export interface DayTotals {
+  buyQty: number;
+  buyValue: number;
+  sellQty: number;
+  sellValue: number;
+}
+
 /**
  * Day position from the fill totals, like Kite's day book: the average of the open quantity is the
  * average of the side it is on (buys when long, sells when short, 0 when flat), and realized P&L is
@@ -122,17 +130,7 @@ export function compareFills(a: Fill, b: Fill): number {
  * any order the fills are applied in; a running average-cost book would depend on which of two
  * fills in the same broker second came first, which no timestamp here can tell.
  */
-export function computePositionMath(fills: Fill[]): PositionMath {
-  const day = { buyQty: 0, buyValue: 0, sellQty: 0, sellValue: 0 };
-  for (const f of fills) {
-    if (f.side === 'BUY') {
-      day.buyQty += f.quantity;
-      day.buyValue += f.quantity * f.price;
-    } else {
-      day.sellQty += f.quantity;
-      day.sellValue += f.quantity * f.price;
-    }
-  }
+export function positionMath(day: DayTotals): PositionMath {
   const buyAvg = day.buyQty ? day.buyValue / day.buyQty : 0;
   const sellAvg = day.sellQty ? day.sellValue / day.sellQty : 0;
   const net = day.buyQty - day.sellQty;
@@ -146,6 +144,21 @@ export function computePositionMath(fills: Fill[]): PositionMath {
     daySellQuantity: day.sellQty,
     daySellValue: roundMoney(day.sellValue),
   };
+}
+
+/** positionMath of a set of fills. */
+export function computePositionMath(fills: Fill[]): PositionMath {
+  const day: DayTotals = { buyQty: 0, buyValue: 0, sellQty: 0, sellValue: 0 };
+  for (const f of fills) {
+    if (f.side === 'BUY') {
+      day.buyQty += f.quantity;
+      day.buyValue += f.quantity * f.price;
+    } else {
+      day.sellQty += f.quantity;
+      day.sellValue += f.quantity * f.price;
+    }
+  }
+  return positionMath(day);
 }
 
 /**

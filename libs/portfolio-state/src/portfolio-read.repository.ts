@@ -133,8 +133,8 @@ export class PortfolioReadRepository {
 
   /**
    * Instruments with an open (non-flat) position in any account, once each, for the price feed.
-   * Read from the position snapshots each refresh stores (no fill replay), so it is cheap to poll;
-   * a position without a snapshot yet is computed.
+   * Read from the positions' totals in one round trip, so it is cheap to poll; a position whose
+   * totals predate this version is built first.
    */
   async openInstruments(): Promise<Array<Pick<PositionRef, 'exchange' | 'symbol'>>> {
     const accounts = await this.listAccounts();
@@ -144,13 +144,14 @@ export class PortfolioReadRepository {
     const refs = accounts.flatMap((a, i) =>
       ((indexes[i] as string[] | null) ?? []).map((m) => parsePositionMember(a.broker, a.accountId, m)),
     );
-    const snapshots = await this.pipelined(refs.map((r) => ['hget', this.keys.positionSnapshot(r), 'json']));
+    const totals = await this.pipelined(
+      refs.map((r) => ['hmget', this.keys.positionTotals(r), 'bq', 'sq', 'v']),
+    );
     const open = new Map<string, Pick<PositionRef, 'exchange' | 'symbol'>>();
     for (const [i, ref] of refs.entries()) {
-      const json = snapshots[i] as string | null;
-      const net = json
-        ? (JSON.parse(json) as PositionRecord).netQuantity
-        : (await loadPosition(this.redis, this.keys, ref)).netQuantity;
+      const [bq, sq, v] = totals[i] as Array<string | null>;
+      const net =
+        v === null ? (await loadPosition(this.redis, this.keys, ref)).netQuantity : Number(bq) - Number(sq);
       if (net !== 0)
         open.set(`${ref.exchange}|${ref.symbol}`, { exchange: ref.exchange, symbol: ref.symbol });
     }

@@ -4,7 +4,8 @@ import { createEnvelope, type Broker, type CanonicalOrder, type Product } from '
 import { testPrefix, testRedisUrl } from '@fillwire/testing';
 import { PortfolioReadRepository } from './portfolio-read.repository';
 import { PortfolioWriteRepository } from './portfolio-write.repository';
-import type { PositionRef } from './portfolio-state.types';
+import { computePositionMath } from './fill-math';
+import type { PositionRecord } from './portfolio-state.types';
 import { expectedTotals, generateBrokerScenario, type BrokerUpdateEnvelope } from './testing/broker-scenario';
 
 let redis: Redis;
@@ -118,7 +119,7 @@ describe('portfolio state on Redis (Lua apply)', () => {
     );
   });
 
-  it("positions refreshed through each replica's cached fills equal positions computed from scratch", async () => {
+  it('positions kept as totals by replicas applying at once equal the positions of every fill', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 1_000_000 }),
@@ -126,45 +127,76 @@ describe('portfolio state on Redis (Lua apply)', () => {
         fc.array(fc.nat(), { minLength: 1, maxLength: 200 }),
         async (seed, orders, shuffle) => {
           const scenario = generateBrokerScenario({ seed, orders, symbols: ['SBIN', 'INFY'] });
-          const shared = testPrefix('pm-cache');
+          const shared = testPrefix('pm-totals');
           const replicas = [0, 1, 2].map(() => new PortfolioWriteRepository(redis, { prefix: shared }));
-          const fresh = new PortfolioReadRepository(redis, { prefix: shared });
+          const read = new PortfolioReadRepository(redis, { prefix: shared });
           const keyed = scenario.events
             .map((e, i) => ({ e, k: shuffle[i % shuffle.length] ^ (i * 2654435761) }))
             .sort((a, b) => a.k - b.k);
-          const refOf = (e: BrokerUpdateEnvelope): PositionRef => {
-            const o = e.type === 'trade.executed' ? e.data : e.data.order;
-            return {
-              broker: o.broker,
-              accountId: o.accountId,
-              exchange: o.exchange,
-              symbol: o.symbol,
-              product: o.product,
-            };
-          };
-          // Three replicas apply in parallel lanes and refresh the position after every step, as
-          // portfolio-manager does, so each cache sees orders change under it from the others.
+          // Three replicas apply in parallel lanes, so each moves positions other replicas move too.
           await Promise.all(
             replicas.map(async (write, lane) => {
-              for (const [i, { e }] of keyed.entries()) {
-                if (i % 3 !== lane) continue;
-                await write.applyEnvelope(e, null);
-                await write.refreshPosition(refOf(e));
-              }
+              for (const [i, { e }] of keyed.entries())
+                if (i % 3 === lane) await write.applyEnvelope(e, null);
             }),
           );
-          for (const account of await fresh.listAccounts()) {
-            for (const want of await fresh.listPositions(account)) {
-              for (const write of replicas) {
-                const { position } = await write.refreshPosition(want);
-                expect({ ...position, version: 0 }).toEqual({ ...want, version: 0 });
-              }
+          for (const account of await read.listAccounts()) {
+            const fills = await read.listTrades(account);
+            for (const p of await read.listPositions(account)) {
+              const want = computePositionMath(
+                fills.filter(
+                  (f) => f.exchange === p.exchange && f.symbol === p.symbol && f.product === p.product,
+                ),
+              );
+              // Fill prices are rounded to 1/10000 each; the totals keep the exact sum.
+              const tolerance = 0.0001 * (want.dayBuyQuantity + want.daySellQuantity);
+              expect(p).toMatchObject({
+                netQuantity: want.netQuantity,
+                dayBuyQuantity: want.dayBuyQuantity,
+                daySellQuantity: want.daySellQuantity,
+              });
+              for (const field of ['dayBuyValue', 'daySellValue', 'realizedPnl', 'averagePrice'] as const)
+                expect(Math.abs(p[field] - want[field])).toBeLessThanOrEqual(tolerance);
+              expect((await replicas[0].position(p)).version).toBe(p.version);
             }
           }
         },
       ),
       { numRuns: 20 },
     );
+  });
+
+  it('orders and positions stored before the totals existed are counted when next touched or read', async () => {
+    const scenario = generateBrokerScenario({ seed: 5, orders: 12, symbols: ['SBIN', 'INFY', 'TCS'] });
+    const half = Math.floor(scenario.events.length / 2);
+    const firstHalf = stores();
+    for (const e of scenario.events.slice(0, half)) await firstHalf.write.applyEnvelope(e, null);
+    const fresh = stores();
+    for (const e of scenario.events) await fresh.write.applyEnvelope(e, null);
+    const strip = (ps: PositionRecord[]) => ps.map((p) => ({ ...p, version: 0 }));
+
+    const old = stores();
+    for (const e of scenario.events.slice(0, half)) await old.write.applyEnvelope(e, null);
+    // What an earlier version left: order hashes without the fill totals, positions without totals.
+    const root = old.write.keys.root;
+    for (const key of await redis.keys(`${root}:o:*:h`))
+      await redis.hdel(key, 'n', 'tq', 'tv', 'cq', 'cv', 'sd', 'pk', 'pq', 'pv', 'ps');
+    const totals = await redis.keys(`${root}:p:*:t`);
+    expect(totals.length).toBeGreaterThan(0);
+    await redis.del(...totals);
+    // Read before anything else touches them: built from the stored orders alone.
+    for (const account of await firstHalf.read.listAccounts())
+      expect(strip(await old.read.listPositions(account))).toEqual(
+        strip(await firstHalf.read.listPositions(account)),
+      );
+    await redis.del(...totals);
+
+    for (const e of scenario.events.slice(half)) await old.write.applyEnvelope(e, null);
+    // Some positions were touched again (built then), others are built by this read.
+    for (const account of await fresh.read.listAccounts())
+      expect(strip(await old.read.listPositions(account))).toEqual(
+        strip(await fresh.read.listPositions(account)),
+      );
   });
 
   it('a stale or duplicate update is kept in the timeline and never regresses the order', async () => {
@@ -195,7 +227,7 @@ describe('portfolio state on Redis (Lua apply)', () => {
     expect(timeline[1].channel).toBe('rest');
   });
 
-  it('openInstruments: each instrument with a non-flat position once, from snapshots or computed', async () => {
+  it('openInstruments: each instrument with a non-flat position once, from totals or built', async () => {
     const { write, read } = stores();
     const scenario = generateBrokerScenario({
       seed: 11,
@@ -246,10 +278,12 @@ describe('portfolio state on Redis (Lua apply)', () => {
     expect(n).toBeGreaterThan(0);
     const seen = async () => (await read.openInstruments()).map((i) => `${i.exchange}|${i.symbol}`).sort();
     const want = ['NSE|INFY', 'NSE|ITC', 'NSE|SBIN'];
-    // No snapshots yet: every position is computed from its fills.
     expect(await seen()).toEqual(want);
-    for (const account of await read.listAccounts())
-      for (const p of await read.listPositions(account)) await write.refreshPosition(p);
+    // Positions stored before the totals existed are built from their orders.
+    await redis.del(...(await redis.keys(`${write.keys.root}:p:*:t`)));
+    await Promise.all(
+      (await redis.keys(`${write.keys.root}:o:*:h`)).map((k) => redis.hdel(k, 'n', 'pk', 'pq', 'pv', 'ps')),
+    );
     expect(await seen()).toEqual(want);
   });
 });

@@ -100,7 +100,7 @@ export interface PositionRecord extends PositionRef {
   dayBuyValue: number;
   daySellQuantity: number;
   daySellValue: number;
-  /** Bumped by every change to the position's fills; newest snapshot wins. */
+  /** Bumped by every apply step that moves the position. */
   version: number;
 }
 

@@ -9,7 +9,8 @@ import type {
 } from '@fillwire/events';
 import { LuaScript } from './lua-script';
 import { orderMergeKey } from './merge-key';
-import { loadPosition, PositionFillsCache } from './position-loader';
+import { authoritativeFillSource } from './fill-math';
+import { loadPosition, positionFromTotals, type PositionTotalsReply } from './position-loader';
 import type {
   ApplyVerdict,
   CumulativePoint,
@@ -20,7 +21,7 @@ import type {
   TimelineEntry,
   TradeFact,
 } from './portfolio-state.types';
-import { APPLY_ORDER_SCRIPT, APPLY_TRADE_SCRIPT, SAVE_POSITION_SCRIPT } from './state-scripts';
+import { APPLY_ORDER_SCRIPT, APPLY_TRADE_SCRIPT } from './state-scripts';
 import { accountMember, positionMember, stateKeys, type StateKeys } from './state-keys';
 
 /** How an update reached portfolio-manager, for its order's timeline. */
@@ -41,17 +42,20 @@ export interface OrderApplyResult {
   previous: CanonicalOrder | null;
   /** The stored state after this step (null only when nothing has been merged yet). */
   current: CanonicalOrder | null;
-  /** A new cumulative fill level was recorded: positions may have changed. */
+  /** A new cumulative fill level was recorded. */
   levelAdded: boolean;
   replaced: boolean;
-  positionVersion: number;
+  /** The order's position after this step; `changed` when this step moved it. */
+  position: PositionRecord;
+  positionChanged: boolean;
 }
 
 export interface TradeApplyResult {
   verdict: 'new' | 'duplicate';
   redelivery: boolean;
   changed: boolean;
-  positionVersion: number;
+  position: PositionRecord;
+  positionChanged: boolean;
 }
 
 /** The events that change order state, as the bus delivers them. */
@@ -75,7 +79,6 @@ export interface PortfolioStateOptions {
 const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const applyOrder = new LuaScript(APPLY_ORDER_SCRIPT);
 const applyTradeScript = new LuaScript(APPLY_TRADE_SCRIPT);
-const savePosition = new LuaScript(SAVE_POSITION_SCRIPT);
 
 /**
  * The only writer of order state and positions. Each apply is one Lua step (see state-scripts.ts)
@@ -85,8 +88,6 @@ export class PortfolioWriteRepository {
   readonly keys: StateKeys;
   private readonly timelineLength: number;
   private readonly now: () => number;
-  /** Fills of the orders behind each position this process refreshed (see PositionFillsCache). */
-  private readonly fillsCache = new PositionFillsCache();
 
   constructor(
     private readonly redis: Redis,
@@ -127,7 +128,9 @@ export class PortfolioWriteRepository {
         this.keys.accounts,
         this.keys.positionOrders(pos),
         this.keys.accountPositions(order.broker, order.accountId),
-        this.keys.positionVersion(pos),
+        this.keys.positionTotals(pos),
+        this.keys.trades(ref),
+        this.keys.lastPrice(pos.exchange, pos.symbol),
       ],
       [
         JSON.stringify(order),
@@ -149,9 +152,12 @@ export class PortfolioWriteRepository {
         positionMember(pos),
         this.timelineLength,
         options.recordOnly ? '0' : '1',
+        order.side,
+        authoritativeFillSource(order.broker),
+        this.keys.orderBase(order.broker, order.accountId),
       ],
-    )) as [ApplyVerdict, string, string, number, number, number, number];
-    const [verdict, previous, current, redelivery, added, replaced, version] = raw;
+    )) as [ApplyVerdict, string, string, number, number, number, ...PositionTotalsReply];
+    const [verdict, previous, current, redelivery, added, replaced, ...totals] = raw;
     return {
       verdict,
       redelivery: redelivery === 1,
@@ -159,7 +165,8 @@ export class PortfolioWriteRepository {
       current: current ? (JSON.parse(current) as CanonicalOrder) : null,
       levelAdded: added === 1,
       replaced: replaced === 1,
-      positionVersion: version,
+      position: positionFromTotals(pos, totals),
+      positionChanged: Number(totals[0]) === 1,
     };
   }
 
@@ -226,8 +233,10 @@ export class PortfolioWriteRepository {
         this.keys.accounts,
         this.keys.positionOrders(pos),
         this.keys.accountPositions(trade.broker, trade.accountId),
-        this.keys.positionVersion(pos),
+        this.keys.positionTotals(pos),
         this.keys.orderHash(ref),
+        this.keys.points(ref),
+        this.keys.lastPrice(pos.exchange, pos.symbol),
       ],
       [
         fact.tradeId,
@@ -243,24 +252,26 @@ export class PortfolioWriteRepository {
         accountMember(trade.broker, trade.accountId),
         positionMember(pos),
         this.timelineLength,
+        fact.side,
+        authoritativeFillSource(trade.broker),
+        this.keys.orderBase(trade.broker, trade.accountId),
+        fact.quantity,
+        fact.price,
       ],
-    )) as ['new' | 'duplicate', number, number, number];
-    const [verdict, redelivery, changed, version] = raw;
-    return { verdict, redelivery: redelivery === 1, changed: changed === 1, positionVersion: version };
+    )) as ['new' | 'duplicate', number, number, ...PositionTotalsReply];
+    const [verdict, redelivery, changed, ...totals] = raw;
+    return {
+      verdict,
+      redelivery: redelivery === 1,
+      changed: changed === 1,
+      position: positionFromTotals(pos, totals),
+      positionChanged: Number(totals[0]) === 1,
+    };
   }
 
-  /**
-   * Recomputes a position from its fill set and stores it unless a newer snapshot is there.
-   * `stored` false means another replica already stored this version or a later one.
-   */
-  async refreshPosition(ref: PositionRef): Promise<{ position: PositionRecord; stored: boolean }> {
-    const position = await loadPosition(this.redis, this.keys, ref, this.fillsCache);
-    const stored = (await savePosition.run(
-      this.redis,
-      [this.keys.positionSnapshot(ref)],
-      [position.version, JSON.stringify(position)],
-    )) as number;
-    return { position, stored: stored === 1 };
+  /** A position as it stands (the apply steps keep it up to date; this only reads it). */
+  position(ref: PositionRef): Promise<PositionRecord> {
+    return loadPosition(this.redis, this.keys, ref);
   }
 
   /** Last traded price of an instrument, for unrealized P&L and trailing stops. */

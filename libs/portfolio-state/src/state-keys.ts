@@ -3,7 +3,7 @@ import type { OrderRef, PositionRef } from './portfolio-state.types';
 /**
  * Redis keys of the portfolio state, all under `<prefix>:pm:`. Order keys hold one order's merged
  * state, timeline, executions, cumulative levels and seen event ids; position keys the orders that
- * feed a position, its version and its last snapshot; account keys index both.
+ * feed a position and its totals; account keys index both.
  */
 export function stateKeys(prefix: string) {
   const root = `${prefix}:pm`;
@@ -21,8 +21,8 @@ export function stateKeys(prefix: string) {
     points: (r: OrderRef) => `${order(r)}:cp`,
     seen: (r: OrderRef) => `${order(r)}:ev`,
     positionOrders: (p: PositionRef) => `${position(p)}:orders`,
-    positionVersion: (p: PositionRef) => `${position(p)}:v`,
-    positionSnapshot: (p: PositionRef) => `${position(p)}:snap`,
+    /** Bought/sold quantity and value and a version: see state-scripts.ts. */
+    positionTotals: (p: PositionRef) => `${position(p)}:t`,
     accountOrders: (broker: string, accountId: string) => `${account(broker, accountId)}:orders`,
     accountPositions: (broker: string, accountId: string) => `${account(broker, accountId)}:positions`,
     accounts: `${root}:accounts`,

@@ -109,6 +109,7 @@ export class PortfolioService {
             brokerOrderId: applied.trade.brokerOrderId,
           };
     let fillsChanged: boolean;
+    const { position, positionChanged } = applied.result;
     if (applied.kind === 'order') {
       const { result, order } = applied;
       this.applied.inc({ type: envelope.type, verdict: result.verdict });
@@ -135,6 +136,9 @@ export class PortfolioService {
         ref,
         envelope.type === 'order.placed' ? metaOf(envelope.data) : ((await readOrder())?.meta ?? null),
       );
+    // The apply step moved the position in the same round trip: announce it as it returned it.
+    if (positionChanged)
+      await this.publishPosition(position, envelope.type === 'order.reconciled' ? 'reconciliation' : 'trade');
     if (!fillsChanged) return;
     const record = await readOrder();
     if (
@@ -163,34 +167,25 @@ export class PortfolioService {
         `overfill|${o.broker}|${o.accountId}|${o.brokerOrderId}`,
       );
     }
-    const instrument = applied.kind === 'order' ? applied.order : applied.trade;
-    await this.refreshPosition(
-      {
-        broker: instrument.broker,
-        accountId: instrument.accountId,
-        exchange: instrument.exchange,
-        symbol: instrument.symbol,
-        product: instrument.product,
-      },
-      envelope.type === 'order.reconciled' ? 'reconciliation' : 'trade',
-    );
   }
 
-  /** Recomputes a position and publishes it when this replica stored the newest version. */
+  /** Reads a position and announces it (after a reconciliation pass, say). */
   async refreshPosition(ref: PositionRef, cause: PositionUpdated['cause']): Promise<PositionRecord> {
-    const { position, stored } = await this.write.refreshPosition(ref);
-    if (stored) {
-      const { version: _version, ...data } = position;
-      void _version;
-      await this.sink.publish(
-        createEnvelope(
-          'position.updated',
-          { ...data, cause },
-          { source: 'portfolio-manager', channel: 'internal' },
-        ),
-      );
-    }
+    const position = await this.write.position(ref);
+    await this.publishPosition(position, cause);
     return position;
+  }
+
+  private async publishPosition(position: PositionRecord, cause: PositionUpdated['cause']): Promise<void> {
+    const { version: _version, ...data } = position;
+    void _version;
+    await this.sink.publish(
+      createEnvelope(
+        'position.updated',
+        { ...data, cause },
+        { source: 'portfolio-manager', channel: 'internal' },
+      ),
+    );
   }
 
   async notify(notification: OrderNotification, fact: string): Promise<void> {
