@@ -38,9 +38,8 @@ describe('two portfolio-manager processes on one Redis', () => {
     await redis.quit();
   });
 
-  it('10,000 updates over 100 orders, out of order and duplicated, end in exact positions', async () => {
-    const prefix = testPrefix('pm2');
-    // No broker here: a closed port, and no automation; this test is about the state alone.
+  /** Two replicas, ready. No broker (a closed port) and no automation: these tests are about the state. */
+  async function startReplicas(prefix: string): Promise<ServiceProcess[]> {
     const nowhere = `http://127.0.0.1:${await freePort()}`;
     const env = {
       REDIS_URL: await testRedisUrl(),
@@ -56,7 +55,12 @@ describe('two portfolio-manager processes on one Redis', () => {
       await service.ready();
       return service;
     };
-    services.push(...(await Promise.all([start(), start()])));
+    return Promise.all([start(), start()]);
+  }
+
+  it('10,000 updates over 100 orders, out of order and duplicated, end in exact positions', async () => {
+    const prefix = testPrefix('pm2');
+    services.push(...(await startReplicas(prefix)));
 
     const scenario = generateBrokerScenario({ seed: 4242, orders: 100 });
     const deliveries: string[] = [];
@@ -114,4 +118,49 @@ describe('two portfolio-manager processes on one Redis', () => {
     expect(checked).toBe(totals.size);
     expect((await read.listAccounts()).length).toBe(2);
   }, 150_000);
+
+  it('an overfill (one more execution than the order has) is alerted once across the replicas', async () => {
+    const prefix = testPrefix('pm2-overfill');
+    services.push(...(await startReplicas(prefix)));
+
+    const scenario = generateBrokerScenario({ seed: 77, orders: 20 });
+    const trade = scenario.events.find(
+      (e) => e.type === 'trade.executed' && scenario.finals.get(e.data.brokerOrderId)?.status === 'FILLED',
+    );
+    if (trade?.type !== 'trade.executed') throw new Error('the scenario has a filled XTS order');
+    const order = scenario.finals.get(trade.data.brokerOrderId);
+    const orderEvents = scenario.events.filter(
+      (e) => (e.type === 'trade.executed' ? e.data : e.data.order).brokerOrderId === trade.data.brokerOrderId,
+    );
+    // The broker reports one execution too many: fills exceed the ordered quantity.
+    const extra = {
+      ...trade,
+      id: `${trade.id}-extra`,
+      data: { ...trade.data, tradeId: `${trade.data.tradeId}-extra` },
+    };
+    const stream = busKeys(prefix).events;
+    // Every event twice, so both replicas see the overfill step.
+    for (const e of [...orderEvents, extra, extra, ...orderEvents])
+      await redis.xadd(stream, '*', 'envelope', JSON.stringify(e));
+
+    const alerts = async () =>
+      (await redis.xrange(stream, '-', '+'))
+        .map(([, fields]) => JSON.parse(fields[1]) as { type: string; data: Record<string, unknown> })
+        .filter((e) => e.type === 'order.notification' && e.data.kind === 'alert');
+    await waitFor(async () => (await alerts()).length > 0, { timeoutMs: 30_000, what: 'the overfill alert' });
+    // Both replicas applied every entry by now; one alert only.
+    await waitFor(
+      async () => {
+        const [pending] = (await redis.xpending(stream, 'portfolio-manager')) as [number];
+        return pending === 0;
+      },
+      { timeoutMs: 30_000, what: 'every entry handled' },
+    );
+    const found = await alerts();
+    expect(found).toHaveLength(1);
+    expect(found[0].data).toMatchObject({
+      brokerOrderId: trade.data.brokerOrderId,
+      message: `Overfill: ${order?.side} ${order?.symbol} order ${order?.brokerOrderId} reports ${(order?.quantity ?? 0) + trade.data.quantity} filled of ${order?.quantity}`,
+    });
+  }, 90_000);
 });

@@ -90,13 +90,14 @@ export function summarizeFills(fills: Fill[]): { filledQuantity: number; average
   return { filledQuantity: qty, averagePrice: qty ? roundMoney(value / qty) : 0 };
 }
 
-/** Reported filled quantity beyond the ordered quantity (trades or cumulative). */
+/** Reported filled quantity beyond the ordered quantity (trades or cumulative; fills or their units). */
 export function isOverfilled(
   order: Pick<CanonicalOrder, 'quantity' | 'filledQuantity'> | null,
-  fills: Fill[],
+  fills: Fill[] | number,
 ): boolean {
   if (!order) return false;
-  const filled = Math.max(order.filledQuantity, summarizeFills(fills).filledQuantity);
+  const counted = typeof fills === 'number' ? fills : summarizeFills(fills).filledQuantity;
+  const filled = Math.max(order.filledQuantity, counted);
   return order.quantity > 0 && filled > order.quantity;
 }
 

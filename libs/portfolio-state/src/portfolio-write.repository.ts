@@ -9,7 +9,7 @@ import type {
 } from '@fillwire/events';
 import { LuaScript } from './lua-script';
 import { orderMergeKey } from './merge-key';
-import { authoritativeFillSource } from './fill-math';
+import { authoritativeFillSource, isOverfilled } from './fill-math';
 import { loadPosition, positionFromTotals, type PositionTotalsReply } from './position-loader';
 import type {
   ApplyVerdict,
@@ -48,6 +48,12 @@ export interface OrderApplyResult {
   /** The order's position after this step; `changed` when this step moved it. */
   position: PositionRecord;
   positionChanged: boolean;
+  /** The order's meta (from order.placed) as stored after this step. */
+  meta: OrderMeta | null;
+  /** Units filled: the state's or the fills', whichever is ahead. */
+  filledQuantity: number;
+  /** Fills beyond the ordered quantity (state or fills): an overfill. */
+  overfilled: boolean;
 }
 
 export interface TradeApplyResult {
@@ -56,6 +62,11 @@ export interface TradeApplyResult {
   changed: boolean;
   position: PositionRecord;
   positionChanged: boolean;
+  /** The order's merged state (null before any) and meta, as stored after this step. */
+  order: CanonicalOrder | null;
+  meta: OrderMeta | null;
+  filledQuantity: number;
+  overfilled: boolean;
 }
 
 /** The events that change order state, as the bus delivers them. */
@@ -156,17 +167,21 @@ export class PortfolioWriteRepository {
         authoritativeFillSource(order.broker),
         this.keys.orderBase(order.broker, order.accountId),
       ],
-    )) as [ApplyVerdict, string, string, number, number, number, ...PositionTotalsReply];
-    const [verdict, previous, current, redelivery, added, replaced, ...totals] = raw;
+    )) as [ApplyVerdict, string, string, number, number, number, string, number, ...PositionTotalsReply];
+    const [verdict, previous, current, redelivery, added, replaced, meta, filled, ...totals] = raw;
+    const state = current ? (JSON.parse(current) as CanonicalOrder) : null;
     return {
       verdict,
       redelivery: redelivery === 1,
       previous: previous ? (JSON.parse(previous) as CanonicalOrder) : null,
-      current: current ? (JSON.parse(current) as CanonicalOrder) : null,
+      current: state,
       levelAdded: added === 1,
       replaced: replaced === 1,
       position: positionFromTotals(pos, totals),
       positionChanged: Number(totals[0]) === 1,
+      meta: meta ? (JSON.parse(meta) as OrderMeta) : null,
+      filledQuantity: Math.max(state?.filledQuantity ?? 0, filled),
+      overfilled: isOverfilled(state, filled),
     };
   }
 
@@ -258,14 +273,19 @@ export class PortfolioWriteRepository {
         fact.quantity,
         fact.price,
       ],
-    )) as ['new' | 'duplicate', number, number, ...PositionTotalsReply];
-    const [verdict, redelivery, changed, ...totals] = raw;
+    )) as ['new' | 'duplicate', number, number, string, string, number, ...PositionTotalsReply];
+    const [verdict, redelivery, changed, state, meta, filled, ...totals] = raw;
+    const order = state ? (JSON.parse(state) as CanonicalOrder) : null;
     return {
       verdict,
       redelivery: redelivery === 1,
       changed: changed === 1,
       position: positionFromTotals(pos, totals),
       positionChanged: Number(totals[0]) === 1,
+      order,
+      meta: meta ? (JSON.parse(meta) as OrderMeta) : null,
+      filledQuantity: Math.max(order?.filledQuantity ?? 0, filled),
+      overfilled: isOverfilled(order, filled),
     };
   }
 

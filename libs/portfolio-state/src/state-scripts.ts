@@ -124,8 +124,8 @@ end
  *       13 timeline length, 14 '1' to merge the state, '0' to only record it (gateway said stale),
  *       15 side, 16 authoritative fill source ('trade' | 'cumulative'), 17 order key base.
  * Returns {verdict, previous state JSON or '', current state JSON, redelivery 0/1, level added 0/1,
- *          state replaced 0/1, position changed 0/1, bought qty, bought value, sold qty, sold value,
- *          position version, last price or ''}.
+ *          state replaced 0/1, meta JSON or '', units the order's fills count, position changed 0/1,
+ *          bought qty, bought value, sold qty, sold value, position version, last price or ''}.
  */
 export const APPLY_ORDER_SCRIPT = `${HELPERS}
 counted(KEYS[1], KEYS[10], KEYS[3])
@@ -180,7 +180,9 @@ built(KEYS[9], KEYS[7], ARGV[17], ARGV[16])
 local changed = recount(KEYS[1], KEYS[9], ARGV[16])
 timeline(KEYS[2], verdict, redelivery, ARGV[3], ARGV[13])
 local current = redis.call('HGET', KEYS[1], 'state') or ''
-local out = {verdict, prevState or '', current, redelivery and 1 or 0, added, replace and 1 or 0}
+local filled = contribution(KEYS[1], ARGV[16])
+local meta = redis.call('HGET', KEYS[1], 'meta') or ''
+local out = {verdict, prevState or '', current, redelivery and 1 or 0, added, replace and 1 or 0, meta, filled}
 for _, x in ipairs(totals(KEYS[9], KEYS[11], changed)) do out[#out + 1] = x end
 return out
 `;
@@ -193,8 +195,9 @@ return out
  * ARGV: 1 trade id, 2 trade JSON, 3 timeline entry JSON, 4 event id, 5 order id, 6 account member,
  *       7 position member, 8 timeline length, 9 side, 10 authoritative fill source, 11 order key base,
  *       12 quantity, 13 price.
- * Returns {verdict ('new' | 'duplicate'), redelivery 0/1, execution changed 0/1, position changed 0/1,
- *          bought qty, bought value, sold qty, sold value, position version, last price or ''}.
+ * Returns {verdict ('new' | 'duplicate'), redelivery 0/1, execution changed 0/1, order state JSON or
+ *          '', meta JSON or '', units the order's fills count, position changed 0/1, bought qty,
+ *          bought value, sold qty, sold value, position version, last price or ''}.
  */
 export const APPLY_TRADE_SCRIPT = `${HELPERS}
 counted(KEYS[9], KEYS[1], KEYS[10])
@@ -227,7 +230,9 @@ redis.call('SADD', KEYS[7], ARGV[7])
 built(KEYS[8], KEYS[6], ARGV[11], ARGV[10])
 local moved = recount(KEYS[9], KEYS[8], ARGV[10])
 timeline(KEYS[2], verdict, redelivery, ARGV[3], ARGV[8])
-local out = {verdict, redelivery and 1 or 0, changed}
+local filled = contribution(KEYS[9], ARGV[10])
+local order = redis.call('HMGET', KEYS[9], 'state', 'meta')
+local out = {verdict, redelivery and 1 or 0, changed, order[1] or '', order[2] or '', filled}
 for _, x in ipairs(totals(KEYS[8], KEYS[11], moved)) do out[#out + 1] = x end
 return out
 `;

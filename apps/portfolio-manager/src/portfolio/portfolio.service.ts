@@ -9,7 +9,6 @@ import {
 } from '@fillwire/events';
 import { MetricsService } from '@fillwire/observability';
 import {
-  PortfolioReadRepository,
   PortfolioWriteRepository,
   type PositionRecord,
   type PositionRef,
@@ -51,7 +50,6 @@ export class PortfolioService {
 
   constructor(
     private readonly write: PortfolioWriteRepository,
-    private readonly read: PortfolioReadRepository,
     @Inject(PORTFOLIO_EVENT_SINK) private readonly sink: PortfolioEventSink,
     metrics: MetricsService,
   ) {
@@ -127,26 +125,24 @@ export class PortfolioService {
       this.applied.inc({ type: envelope.type, verdict: applied.result.verdict });
       fillsChanged = applied.result.changed;
     }
-    // One read of the stored order serves both the observer and the overfill check below.
-    let stored: Promise<Awaited<ReturnType<PortfolioReadRepository['getOrder']>>> | undefined;
-    const readOrder = () => (stored ??= this.read.getOrder(ref));
+    // The apply step returned the stored meta, the fill count and the moved position: no reads.
     // Every order step, even a stale one: order.placed (with the protection) may arrive after the fill.
     if (applied.kind === 'order' && this.observer)
       await this.observer(
         ref,
-        envelope.type === 'order.placed' ? metaOf(envelope.data) : ((await readOrder())?.meta ?? null),
+        envelope.type === 'order.placed' ? metaOf(envelope.data) : applied.result.meta,
       );
-    // The apply step moved the position in the same round trip: announce it as it returned it.
     if (positionChanged)
       await this.publishPosition(position, envelope.type === 'order.reconciled' ? 'reconciliation' : 'trade');
     if (!fillsChanged) return;
-    const record = await readOrder();
+    const state = applied.kind === 'order' ? applied.result.current : applied.result.order;
     if (
-      record?.overfilled &&
+      state &&
+      applied.result.overfilled &&
       (await this.write.once(`overfill|${ref.broker}|${ref.accountId}|${ref.brokerOrderId}`))
     ) {
       this.overfills.inc();
-      const o = record.order;
+      const o = { ...state, filledQuantity: applied.result.filledQuantity };
       this.logger.error(
         { orderId: o.brokerOrderId, eventId: envelope.id },
         'overfill: fills exceed the ordered quantity',
