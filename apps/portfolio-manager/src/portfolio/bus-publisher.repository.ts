@@ -14,4 +14,8 @@ export class BusPublisherRepository implements PortfolioEventSink {
   async publish(envelope: EventEnvelope): Promise<unknown> {
     return this.publisher.publish(envelope);
   }
+
+  async publishMany(envelopes: EventEnvelope[]): Promise<unknown> {
+    return this.publisher.publishMany(envelopes);
+  }
 }

@@ -5,7 +5,6 @@ import {
   type EventEnvelope,
   type OrderNotification,
   type PositionUpdated,
-  type TypedEnvelope,
 } from '@fillwire/events';
 import { MetricsService } from '@fillwire/observability';
 import {
@@ -29,6 +28,8 @@ export type OrderObserver = (ref: OrderRef, meta: OrderMeta | null) => Promise<v
 /** Where portfolio-manager's own events go (the bus publisher in the app, a list in unit tests). */
 export interface PortfolioEventSink {
   publish(envelope: EventEnvelope): Promise<unknown>;
+  /** In one round trip, in this order; rejects if any failed (the caller's retry is idempotent). */
+  publishMany(envelopes: EventEnvelope[]): Promise<unknown>;
 }
 export const PORTFOLIO_EVENT_SINK = Symbol('portfolio-event-sink');
 
@@ -108,6 +109,8 @@ export class PortfolioService {
           };
     let fillsChanged: boolean;
     const { position, positionChanged } = applied.result;
+    // What this step announces, published together in one round trip.
+    const out: EventEnvelope[] = [];
     if (applied.kind === 'order') {
       const { result, order } = applied;
       this.applied.inc({ type: envelope.type, verdict: result.verdict });
@@ -119,24 +122,21 @@ export class PortfolioService {
           `invalid transition ${result.previous?.status ?? '-'} → ${order.status} (${reason})`,
         );
       }
-      if (result.replaced && result.current) await this.announceOrder(result.previous, result.current);
+      if (result.replaced && result.current)
+        out.push(...(await this.orderAnnouncements(result.previous, result.current)));
       fillsChanged = result.levelAdded || result.replaced;
     } else {
       this.applied.inc({ type: envelope.type, verdict: applied.result.verdict });
       fillsChanged = applied.result.changed;
     }
-    // The apply step returned the stored meta, the fill count and the moved position: no reads.
-    // Every order step, even a stale one: order.placed (with the protection) may arrive after the fill.
-    if (applied.kind === 'order' && this.observer)
-      await this.observer(
-        ref,
-        envelope.type === 'order.placed' ? metaOf(envelope.data) : applied.result.meta,
-      );
+    // The apply step returned the moved position, the stored meta and the fill count: no reads.
     if (positionChanged)
-      await this.publishPosition(position, envelope.type === 'order.reconciled' ? 'reconciliation' : 'trade');
-    if (!fillsChanged) return;
+      out.push(
+        this.positionEnvelope(position, envelope.type === 'order.reconciled' ? 'reconciliation' : 'trade'),
+      );
     const state = applied.kind === 'order' ? applied.result.current : applied.result.order;
     if (
+      fillsChanged &&
       state &&
       applied.result.overfilled &&
       (await this.write.once(`overfill|${ref.broker}|${ref.accountId}|${ref.brokerOrderId}`))
@@ -147,22 +147,31 @@ export class PortfolioService {
         { orderId: o.brokerOrderId, eventId: envelope.id },
         'overfill: fills exceed the ordered quantity',
       );
-      await this.notify(
-        {
-          kind: 'alert',
-          level: 'error',
-          message: `Overfill: ${o.side} ${o.symbol} order ${o.brokerOrderId} reports ${o.filledQuantity} filled of ${o.quantity}`,
-          accountId: o.accountId,
-          broker: o.broker,
-          brokerOrderId: o.brokerOrderId,
-          symbol: o.symbol,
-          exchange: o.exchange,
-          side: o.side,
-          quantity: o.filledQuantity,
-        },
-        `overfill|${o.broker}|${o.accountId}|${o.brokerOrderId}`,
+      out.push(
+        this.notificationEnvelope(
+          {
+            kind: 'alert',
+            level: 'error',
+            message: `Overfill: ${o.side} ${o.symbol} order ${o.brokerOrderId} reports ${o.filledQuantity} filled of ${o.quantity}`,
+            accountId: o.accountId,
+            broker: o.broker,
+            brokerOrderId: o.brokerOrderId,
+            symbol: o.symbol,
+            exchange: o.exchange,
+            side: o.side,
+            quantity: o.filledQuantity,
+          },
+          `overfill|${o.broker}|${o.accountId}|${o.brokerOrderId}`,
+        ),
       );
     }
+    if (out.length > 0) await this.sink.publishMany(out);
+    // Every order step, even a stale one: order.placed (with the protection) may arrive after the fill.
+    if (applied.kind === 'order' && this.observer)
+      await this.observer(
+        ref,
+        envelope.type === 'order.placed' ? metaOf(envelope.data) : applied.result.meta,
+      );
   }
 
   /** Reads a position and announces it (after a reconciliation pass, say). */
@@ -173,49 +182,59 @@ export class PortfolioService {
   }
 
   private async publishPosition(position: PositionRecord, cause: PositionUpdated['cause']): Promise<void> {
+    await this.sink.publish(this.positionEnvelope(position, cause));
+  }
+
+  private positionEnvelope(position: PositionRecord, cause: PositionUpdated['cause']): EventEnvelope {
     const { version: _version, ...data } = position;
     void _version;
-    await this.sink.publish(
-      createEnvelope(
-        'position.updated',
-        { ...data, cause },
-        { source: 'portfolio-manager', channel: 'internal' },
-      ),
+    return createEnvelope(
+      'position.updated',
+      { ...data, cause },
+      { source: 'portfolio-manager', channel: 'internal' },
     );
   }
 
   async notify(notification: OrderNotification, fact: string): Promise<void> {
-    await this.sink.publish(
-      createEnvelope('order.notification', notification, {
-        source: 'portfolio-manager',
-        channel: 'internal',
-        id: notificationId(notification.kind, fact),
-      }),
-    );
+    await this.sink.publish(this.notificationEnvelope(notification, fact));
   }
 
-  private async announceOrder(previous: CanonicalOrder | null, current: CanonicalOrder): Promise<void> {
+  private notificationEnvelope(notification: OrderNotification, fact: string): EventEnvelope {
+    return createEnvelope('order.notification', notification, {
+      source: 'portfolio-manager',
+      channel: 'internal',
+      id: notificationId(notification.kind, fact),
+    });
+  }
+
+  /** The notification line and the terminal event (order.filled / order.cancelled) of a new state. */
+  private async orderAnnouncements(
+    previous: CanonicalOrder | null,
+    current: CanonicalOrder,
+  ): Promise<EventEnvelope[]> {
+    const out: EventEnvelope[] = [];
     const line = orderNotification(previous, current);
     const fact = `${current.broker}|${current.accountId}|${current.brokerOrderId}|${current.status}|${current.filledQuantity}`;
-    if (line) await this.notify(line, fact);
+    if (line) out.push(this.notificationEnvelope(line, fact));
     const meta = { source: 'portfolio-manager' as const, channel: 'internal' as const };
-    let terminal: TypedEnvelope | null = null;
     if (current.status === 'FILLED' && previous?.status !== 'FILLED')
-      terminal = createEnvelope('order.filled', { order: current }, meta);
+      out.push(createEnvelope('order.filled', { order: current }, meta));
     if (current.status === 'CANCELLED' && previous?.status !== 'CANCELLED') {
       const by = await this.write.getDoc<OrderCancelled['cancelledBy']>(cancelReasonDoc(current));
-      terminal = createEnvelope(
-        'order.cancelled',
-        {
-          order: current,
-          cancelledQuantity: Math.max(0, current.quantity - current.filledQuantity),
-          // Automation records why before it cancels; the user's and the broker's cancels look alike.
-          cancelledBy: by ?? 'unknown',
-        },
-        meta,
+      out.push(
+        createEnvelope(
+          'order.cancelled',
+          {
+            order: current,
+            cancelledQuantity: Math.max(0, current.quantity - current.filledQuantity),
+            // Automation records why before it cancels; the user's and the broker's cancels look alike.
+            cancelledBy: by ?? 'unknown',
+          },
+          meta,
+        ),
       );
     }
-    if (terminal) await this.sink.publish(terminal);
+    return out;
   }
 }
 
