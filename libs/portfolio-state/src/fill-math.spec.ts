@@ -95,7 +95,7 @@ describe('computePositionMath', () => {
           const day = math.daySellValue - math.dayBuyValue + math.netQuantity * last;
           expect(
             Math.abs(math.realizedPnl + math.netQuantity * (last - math.averagePrice) - day),
-          ).toBeLessThan(0.0001 * (1 + Math.abs(math.netQuantity)));
+          ).toBeLessThan(0.0002 + 0.0001 * Math.abs(math.netQuantity));
         },
       ),
     );

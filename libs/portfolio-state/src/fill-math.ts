@@ -147,19 +147,20 @@ export function positionMath(day: DayTotals): PositionMath {
   };
 }
 
-/** positionMath of a set of fills. */
+/** positionMath of a set of fills; values summed in 1/10000 rupee, so the sum has no order. */
 export function computePositionMath(fills: Fill[]): PositionMath {
   const day: DayTotals = { buyQty: 0, buyValue: 0, sellQty: 0, sellValue: 0 };
   for (const f of fills) {
+    const units = f.quantity * Math.round(f.price * 10_000);
     if (f.side === 'BUY') {
       day.buyQty += f.quantity;
-      day.buyValue += f.quantity * f.price;
+      day.buyValue += units;
     } else {
       day.sellQty += f.quantity;
-      day.sellValue += f.quantity * f.price;
+      day.sellValue += units;
     }
   }
-  return positionMath(day);
+  return positionMath({ ...day, buyValue: day.buyValue / 10_000, sellValue: day.sellValue / 10_000 });
 }
 
 /**

@@ -166,6 +166,25 @@ describe('portfolio state on Redis (Lua apply)', () => {
     );
   });
 
+  it('every step that moves a position announces it: the last announced position is the stored one', async () => {
+    const scenario = generateBrokerScenario({
+      seed: 21,
+      orders: 30,
+      symbols: ['SBIN', 'INFY', 'TCS', 'ITC'],
+    });
+    const { write, read } = stores();
+    const announced = new Map<string, PositionRecord>();
+    const key = (p: PositionRecord) => `${p.broker}|${p.accountId}|${p.exchange}|${p.symbol}|${p.product}`;
+    for (const e of scenario.events) {
+      const applied = await write.applyEnvelope(e, null);
+      if (applied.result.positionChanged)
+        announced.set(key(applied.result.position), applied.result.position);
+    }
+    const stored = (await Promise.all((await read.listAccounts()).map((a) => read.listPositions(a)))).flat();
+    expect(stored.length).toBeGreaterThan(0);
+    for (const p of stored) expect(announced.get(key(p))).toEqual(p);
+  });
+
   it('orders and positions stored before the totals existed are counted when next touched or read', async () => {
     const scenario = generateBrokerScenario({ seed: 5, orders: 12, symbols: ['SBIN', 'INFY', 'TCS'] });
     const half = Math.floor(scenario.events.length / 2);

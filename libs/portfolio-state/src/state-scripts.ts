@@ -128,7 +128,9 @@ end
  *          bought qty, bought value, sold qty, sold value, position version, last price or ''}.
  */
 export const APPLY_ORDER_SCRIPT = `${HELPERS}
+-- Both before this update changes anything, so what it changes shows as a change.
 counted(KEYS[1], KEYS[10], KEYS[3])
+built(KEYS[9], KEYS[7], ARGV[17], ARGV[16])
 local redelivery = redis.call('SADD', KEYS[4], ARGV[4]) == 0
 local prevState = redis.call('HGET', KEYS[1], 'state')
 local prevKey = redis.call('HGET', KEYS[1], 'key')
@@ -176,7 +178,6 @@ redis.call('SADD', KEYS[5], ARGV[10])
 redis.call('SADD', KEYS[6], ARGV[11])
 redis.call('SADD', KEYS[7], ARGV[10])
 redis.call('SADD', KEYS[8], ARGV[12])
-built(KEYS[9], KEYS[7], ARGV[17], ARGV[16])
 local changed = recount(KEYS[1], KEYS[9], ARGV[16])
 timeline(KEYS[2], verdict, redelivery, ARGV[3], ARGV[13])
 local current = redis.call('HGET', KEYS[1], 'state') or ''
@@ -201,6 +202,7 @@ return out
  */
 export const APPLY_TRADE_SCRIPT = `${HELPERS}
 counted(KEYS[9], KEYS[1], KEYS[10])
+built(KEYS[8], KEYS[6], ARGV[11], ARGV[10])
 local redelivery = redis.call('SADD', KEYS[3], ARGV[4]) == 0
 local existing = redis.call('HGET', KEYS[1], ARGV[1])
 local verdict = 'new'
@@ -227,7 +229,6 @@ redis.call('SADD', KEYS[4], ARGV[5])
 redis.call('SADD', KEYS[5], ARGV[6])
 redis.call('SADD', KEYS[6], ARGV[5])
 redis.call('SADD', KEYS[7], ARGV[7])
-built(KEYS[8], KEYS[6], ARGV[11], ARGV[10])
 local moved = recount(KEYS[9], KEYS[8], ARGV[10])
 timeline(KEYS[2], verdict, redelivery, ARGV[3], ARGV[8])
 local filled = contribution(KEYS[9], ARGV[10])
