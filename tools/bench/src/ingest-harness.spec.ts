@@ -1,6 +1,7 @@
 import {
   climb,
   cpuTicksOfProcStat,
+  describeLoss,
   envelopeKey,
   latenciesOf,
   medianRows,
@@ -26,6 +27,13 @@ const step = (rate: number, over: Partial<StepResult> = {}): StepResult => ({
 });
 
 describe('ingest harness', () => {
+  it('says how a step lost events: refused, with the reasons, or accepted and not on the log', () => {
+    expect(describeLoss(step(500))).toBe('0');
+    expect(
+      describeLoss(step(2000, { failed: 3, failures: { 'socket hang up': 2, 'HTTP 503': 1 }, missing: 1 })),
+    ).toBe('4 (refused 3: 2× socket hang up, 1× HTTP 503; accepted, not on the log 1)');
+  });
+
   it('reads utime + stime from /proc/<pid>/stat, even when the command name has spaces and parens', () => {
     const stat = '4242 (node (x) y) S 1 4242 4242 0 -1 4194560 9 0 0 0 150 25 0 0 20 0 11 0 1 2 3';
     expect(cpuTicksOfProcStat(stat)).toBe(175);

@@ -164,6 +164,8 @@ export interface StepResult {
   sent: number;
   /** Sends the system refused (non-200, emit reaching no socket). */
   failed: number;
+  /** Why, per reason (e.g. `HTTP 503`, `socket hang up`). */
+  failures?: Record<string, number>;
   /** Accepted but not on the log after the drain. */
   missing: number;
   p50: number;
@@ -185,6 +187,15 @@ export function latenciesOf(
     if (seen !== undefined) out.push(seen - at);
   }
   return out;
+}
+
+/** `0`, or how many were lost and how: refused (with the reasons) or accepted but not on the log. */
+export function describeLoss(r: Pick<StepResult, 'failed' | 'missing' | 'failures'>): string {
+  if (r.failed + r.missing === 0) return '0';
+  const reasons = Object.entries(r.failures ?? {})
+    .map(([why, n]) => `${n}× ${why}`)
+    .join(', ');
+  return `${r.failed + r.missing} (refused ${r.failed}${reasons ? `: ${reasons}` : ''}; accepted, not on the log ${r.missing})`;
 }
 
 export const sustained = (r: StepResult): boolean =>
@@ -222,7 +233,7 @@ export function climbLogged(
   return climb(ladder, known, async (rate) => {
     const r = await measure(rate);
     ctx.log.info(
-      `run ${run} ladder ${rate}/s: p99 ${r.p99.toFixed(2)} ms, achieved ${r.achievedRate}/s, lost ${r.failed + r.missing}, CPU ${Math.round(r.cpuUsPerEvent ?? Number.NaN)} µs/event`,
+      `run ${run} ladder ${rate}/s: p99 ${r.p99.toFixed(2)} ms, achieved ${r.achievedRate}/s, lost ${describeLoss(r)}, CPU ${Math.round(r.cpuUsPerEvent ?? Number.NaN)} µs/event`,
     );
     ctx.gc();
     return r;

@@ -26,7 +26,7 @@ describe('pace', () => {
       precision: 'spin',
       send: (index) => (index % 4 === 0 ? Promise.reject(new Error('down')) : Promise.resolve()),
     });
-    expect(report).toMatchObject({ sent: 20, failed: 5 });
+    expect(report).toMatchObject({ sent: 20, failed: 5, failures: { down: 5 } });
   });
 
   it('refuses a non-positive rate', async () => {

@@ -21,6 +21,8 @@ export interface PaceOptions {
 export interface PaceReport {
   sent: number;
   failed: number;
+  /** Why sends failed: each rejection's message, counted (a loss must say what it was). */
+  failures: Record<string, number>;
   elapsedMs: number;
   achievedRate: number;
   /** How late the latest send was against its schedule, in ms. */
@@ -40,6 +42,12 @@ export async function pace(options: PaceOptions): Promise<PaceReport> {
   const intervalMs = 1000 / rate;
   const pending: Promise<unknown>[] = [];
   let failed = 0;
+  const failures: Record<string, number> = {};
+  const fail = (error: unknown): void => {
+    failed++;
+    const reason = error instanceof Error ? error.message : String(error);
+    failures[reason] = (failures[reason] ?? 0) + 1;
+  };
   let maxLagMs = 0;
   const start = performance.now();
   let index = 0;
@@ -51,14 +59,10 @@ export async function pace(options: PaceOptions): Promise<PaceReport> {
       try {
         const result = send(index, scheduledAt);
         if (result !== undefined) {
-          pending.push(
-            result.then(undefined, () => {
-              failed++;
-            }),
-          );
+          pending.push(result.then(undefined, fail));
         }
-      } catch {
-        failed++;
+      } catch (error) {
+        fail(error);
       }
       index++;
     }
@@ -69,5 +73,5 @@ export async function pace(options: PaceOptions): Promise<PaceReport> {
   }
   await Promise.all(pending);
   const elapsedMs = performance.now() - start;
-  return { sent: total, failed, elapsedMs, achievedRate: (total / elapsedMs) * 1000, maxLagMs };
+  return { sent: total, failed, failures, elapsedMs, achievedRate: (total / elapsedMs) * 1000, maxLagMs };
 }

@@ -159,6 +159,7 @@ async function step(
     achievedRate: Math.round(report.achievedRate),
     sent: report.sent,
     failed: report.failed,
+    failures: report.failures,
     missing,
     p50: s.p50,
     p99: s.p99,
