@@ -1,4 +1,4 @@
-import type { Broker, CanonicalOrder, Side } from '@fillwire/events';
+import type { Broker, CanonicalOrder } from '@fillwire/events';
 import type { CumulativePoint, Fill, PositionRef, TradeFact } from './portfolio-state.types';
 
 /**
@@ -172,10 +172,6 @@ export function unrealizedPnl(math: PositionMath, lastPrice: number | null): num
   if (lastPrice === null) return null;
   const diff = Math.round(lastPrice * 100) * 100 - Math.round(math.averagePrice * 10_000);
   return Math.round((diff * math.netQuantity) / 100) / 100 || 0;
-}
-
-export function signedQty(side: Side, quantity: number): number {
-  return side === 'BUY' ? quantity : -quantity;
 }
 
 export function positionRefOf(x: PositionRef): PositionRef {

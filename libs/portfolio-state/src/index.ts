@@ -17,7 +17,6 @@ export {
   computePositionMath,
   compareFills,
   unrealizedPnl,
-  signedQty,
   roundMoney,
   type PositionMath,
   type OrderFillsInput,
