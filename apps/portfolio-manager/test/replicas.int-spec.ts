@@ -1,6 +1,11 @@
 import Redis from 'ioredis';
 import { busKeys } from '@fillwire/event-bus';
-import { PortfolioReadRepository, expectedTotals, generateBrokerScenario } from '@fillwire/portfolio-state';
+import {
+  PortfolioReadRepository,
+  PortfolioWriteRepository,
+  expectedTotals,
+  generateBrokerScenario,
+} from '@fillwire/portfolio-state';
 import {
   freePort,
   startServiceProcess,
@@ -161,6 +166,49 @@ describe('two portfolio-manager processes on one Redis', () => {
     expect(found[0].data).toMatchObject({
       brokerOrderId: trade.data.brokerOrderId,
       message: `Overfill: ${order?.side} ${order?.symbol} order ${order?.brokerOrderId} reports ${(order?.quantity ?? 0) + trade.data.quantity} filled of ${order?.quantity}`,
+    });
+  }, 90_000);
+
+  it('an update applied by a replica that died before announcing it is announced when redelivered', async () => {
+    const prefix = testPrefix('pm2-redeliver');
+    services.push(...(await startReplicas(prefix)));
+    const scenario = generateBrokerScenario({ seed: 99, orders: 10 });
+    const filled = scenario.events.find(
+      (e) =>
+        e.type === 'order.updated' && e.data.order.status === 'FILLED' && e.data.order.broker === 'zerodha',
+    );
+    if (filled?.type !== 'order.updated') throw new Error('the scenario has a filled Kite order');
+    const id = filled.data.order.brokerOrderId;
+    // The dead replica's Lua step ran (state, fills, position), then it died: nothing announced.
+    const dead = new PortfolioWriteRepository(redis, { prefix });
+    for (const e of scenario.events.filter(
+      (e) => e.type !== 'trade.executed' && e.data.order.brokerOrderId === id,
+    ))
+      await dead.applyEnvelope(e, null);
+    const stream = busKeys(prefix).events;
+    await redis.xadd(stream, '*', 'envelope', JSON.stringify(filled));
+
+    const announced = async () =>
+      (await redis.xrange(stream, '-', '+'))
+        .map(([, fields]) => JSON.parse(fields[1]) as { type: string; data: Record<string, unknown> })
+        .filter((e) => e.type !== 'order.updated');
+    await waitFor(async () => (await announced()).length >= 3, {
+      timeoutMs: 30_000,
+      what: 'the announcements',
+    });
+    const found = await announced();
+    expect(found.map((e) => e.type).sort()).toEqual([
+      'order.filled',
+      'order.notification',
+      'position.updated',
+    ]);
+    expect(found.find((e) => e.type === 'order.notification')?.data).toMatchObject({
+      kind: 'fill',
+      brokerOrderId: id,
+    });
+    expect(found.find((e) => e.type === 'position.updated')?.data).toMatchObject({
+      dayBuyQuantity: filled.data.order.side === 'BUY' ? filled.data.order.filledQuantity : 0,
+      daySellQuantity: filled.data.order.side === 'SELL' ? filled.data.order.filledQuantity : 0,
     });
   }, 90_000);
 });

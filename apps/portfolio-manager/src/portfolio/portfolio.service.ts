@@ -122,15 +122,20 @@ export class PortfolioService {
           `invalid transition ${result.previous?.status ?? '-'} → ${order.status} (${reason})`,
         );
       }
-      if (result.replaced && result.current)
-        out.push(...(await this.orderAnnouncements(result.previous, result.current)));
+      // A redelivery of the update that made the current state: the replica that applied it may
+      // have died before announcing. Announce again from the state alone (ids are deterministic).
+      const again = result.redelivery && result.verdict === 'duplicate';
+      if ((result.replaced || again) && result.current)
+        out.push(
+          ...(await this.orderAnnouncements(result.replaced ? result.previous : null, result.current)),
+        );
       fillsChanged = result.levelAdded || result.replaced;
     } else {
       this.applied.inc({ type: envelope.type, verdict: applied.result.verdict });
       fillsChanged = applied.result.changed;
     }
     // The apply step returned the moved position, the stored meta and the fill count: no reads.
-    if (positionChanged)
+    if (positionChanged || applied.result.redelivery)
       out.push(
         this.positionEnvelope(position, envelope.type === 'order.reconciled' ? 'reconciliation' : 'trade'),
       );
