@@ -43,6 +43,13 @@ describe('two portfolio-manager processes on one Redis', () => {
     await redis.quit();
   });
 
+  /** Every envelope on the log, oldest first. */
+  async function logged(stream: string): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
+    return (await redis.xrange(stream, '-', '+')).map(
+      ([, fields]) => JSON.parse(fields[1]) as { type: string; data: Record<string, unknown> },
+    );
+  }
+
   /** Two replicas, ready. No broker (a closed port) and no automation: these tests are about the state. */
   async function startReplicas(prefix: string): Promise<ServiceProcess[]> {
     const nowhere = `http://127.0.0.1:${await freePort()}`;
@@ -149,9 +156,7 @@ describe('two portfolio-manager processes on one Redis', () => {
       await redis.xadd(stream, '*', 'envelope', JSON.stringify(e));
 
     const alerts = async () =>
-      (await redis.xrange(stream, '-', '+'))
-        .map(([, fields]) => JSON.parse(fields[1]) as { type: string; data: Record<string, unknown> })
-        .filter((e) => e.type === 'order.notification' && e.data.kind === 'alert');
+      (await logged(stream)).filter((e) => e.type === 'order.notification' && e.data.kind === 'alert');
     await waitFor(async () => (await alerts()).length > 0, { timeoutMs: 30_000, what: 'the overfill alert' });
     // Both replicas applied every entry by now; one alert only.
     await waitFor(
@@ -188,10 +193,7 @@ describe('two portfolio-manager processes on one Redis', () => {
     const stream = busKeys(prefix).events;
     await redis.xadd(stream, '*', 'envelope', JSON.stringify(filled));
 
-    const announced = async () =>
-      (await redis.xrange(stream, '-', '+'))
-        .map(([, fields]) => JSON.parse(fields[1]) as { type: string; data: Record<string, unknown> })
-        .filter((e) => e.type !== 'order.updated');
+    const announced = async () => (await logged(stream)).filter((e) => e.type !== 'order.updated');
     await waitFor(async () => (await announced()).length >= 3, {
       timeoutMs: 30_000,
       what: 'the announcements',

@@ -94,18 +94,19 @@ local function built(pt, po, base, auth)
     end
   end
 end
--- Moves the order's position by what changed in its fills; true when the position changed.
+-- Moves the order's position by what changed in its fills. Returns whether this position changed
+-- and the units the order's fills count.
 local function recount(oh, pt, auth)
   local q, v, side = contribution(oh, auth)
   local f = redis.call('HMGET', oh, 'pq', 'pv', 'ps', 'pk')
   local pq, pv, ps = tonumber(f[1] or '0'), tonumber(f[2] or '0'), f[3] or ''
   local key = f[4] or pt
-  if q == pq and v == pv and (side or '') == ps then return false end
+  if q == pq and v == pv and (side or '') == ps then return false, q end
   if ps ~= '' then move(key, ps, -pq, -pv) end
   if side then move(key, side, q, v) end
   redis.call('HSET', oh, 'pk', key, 'pq', int(q), 'pv', int(v), 'ps', side or '')
   redis.call('HINCRBY', key, 'v', 1)
-  return key == pt
+  return key == pt, q
 end
 local function totals(pt, ltp, changed)
   local t = redis.call('HMGET', pt, 'bq', 'bv', 'sq', 'sv', 'v')
@@ -178,10 +179,9 @@ redis.call('SADD', KEYS[5], ARGV[10])
 redis.call('SADD', KEYS[6], ARGV[11])
 redis.call('SADD', KEYS[7], ARGV[10])
 redis.call('SADD', KEYS[8], ARGV[12])
-local changed = recount(KEYS[1], KEYS[9], ARGV[16])
+local changed, filled = recount(KEYS[1], KEYS[9], ARGV[16])
 timeline(KEYS[2], verdict, redelivery, ARGV[3], ARGV[13])
 local current = redis.call('HGET', KEYS[1], 'state') or ''
-local filled = contribution(KEYS[1], ARGV[16])
 local meta = redis.call('HGET', KEYS[1], 'meta') or ''
 local out = {verdict, prevState or '', current, redelivery and 1 or 0, added, replace and 1 or 0, meta, filled}
 for _, x in ipairs(totals(KEYS[9], KEYS[11], changed)) do out[#out + 1] = x end
@@ -229,9 +229,8 @@ redis.call('SADD', KEYS[4], ARGV[5])
 redis.call('SADD', KEYS[5], ARGV[6])
 redis.call('SADD', KEYS[6], ARGV[5])
 redis.call('SADD', KEYS[7], ARGV[7])
-local moved = recount(KEYS[9], KEYS[8], ARGV[10])
+local moved, filled = recount(KEYS[9], KEYS[8], ARGV[10])
 timeline(KEYS[2], verdict, redelivery, ARGV[3], ARGV[8])
-local filled = contribution(KEYS[9], ARGV[10])
 local order = redis.call('HMGET', KEYS[9], 'state', 'meta')
 local out = {verdict, redelivery and 1 or 0, changed, order[1] or '', order[2] or '', filled}
 for _, x in ipairs(totals(KEYS[8], KEYS[11], moved)) do out[#out + 1] = x end

@@ -182,12 +182,8 @@ export class PortfolioService {
   /** Reads a position and announces it (after a reconciliation pass, say). */
   async refreshPosition(ref: PositionRef, cause: PositionUpdated['cause']): Promise<PositionRecord> {
     const position = await this.write.position(ref);
-    await this.publishPosition(position, cause);
-    return position;
-  }
-
-  private async publishPosition(position: PositionRecord, cause: PositionUpdated['cause']): Promise<void> {
     await this.sink.publish(this.positionEnvelope(position, cause));
+    return position;
   }
 
   private positionEnvelope(position: PositionRecord, cause: PositionUpdated['cause']): EventEnvelope {
